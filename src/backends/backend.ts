@@ -1,0 +1,69 @@
+import type { Datatype } from '../protocol/kserve/datatypes.js';
+import type { Tensor } from '../protocol/tensor.js';
+
+/**
+ * The interface every serving technology implements. Adding a backend is one folder, one line in
+ * `backend-registry.ts` and a run of the shared contract suite (`backend-contract.ts`).
+ */
+export type BackendKind = 'onnx';
+
+/** One input or output of a model: name, datatype and shape, where -1 is a dimension of any size. */
+export interface TensorSpec {
+  readonly name: string;
+  readonly datatype: Datatype;
+  readonly shape: readonly number[];
+}
+
+/** What a loaded model takes and returns, as the backend found it. */
+export interface ModelSignature {
+  /** Platform string of the protocol's model metadata, e.g. `onnxruntime_onnx`. */
+  readonly platform: string;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+}
+
+/** What a backend needs to load one version of a model. */
+export interface LoadRequest {
+  readonly model: string;
+  readonly version: string;
+  /** Absolute path of the artifact (for onnx, the `.onnx` file). */
+  readonly artifactPath: string;
+}
+
+/** One call into a loaded model. Inputs are already checked against the signature. */
+export interface BackendInferRequest {
+  readonly inputs: readonly Tensor[];
+  /** Names of the outputs to return; every output when empty. */
+  readonly outputs: readonly string[];
+}
+
+export interface BackendInferResponse {
+  readonly outputs: readonly Tensor[];
+}
+
+/** A model version held by a backend, ready to run. */
+export interface LoadedModel {
+  readonly signature: ModelSignature;
+  /**
+   * Runs this model can execute at once to good effect (for onnx, the worker count). The scheduler
+   * keeps at most this many in flight and lets the rest queue, so that waiting requests merge into
+   * larger batches instead of piling up inside the backend.
+   */
+  readonly concurrency: number;
+  /**
+   * Runs the model once. `signal` fires when the caller gave up (client gone, deadline); a backend
+   * stops work it has not started and rejects with the signal's reason.
+   */
+  infer(request: BackendInferRequest, signal: AbortSignal): Promise<BackendInferResponse>;
+  /** Frees what the version holds (sessions, connections). Called once no request uses it. */
+  release(): Promise<void>;
+}
+
+/** A serving technology: loads model versions and owns the resources they share (worker pools, clients). */
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Loads one version; rejects with a message that says why a broken artifact cannot serve. */
+  load(request: LoadRequest): Promise<LoadedModel>;
+  /** Releases shared resources. Loaded models must have been released first. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { UmbralError } from './umbral-error.js';
+
+/**
+ * The catalogue of every error umbral reports: code, HTTP status, retryable, exposed, message.
+ * Messages say what went wrong and what to fix. Core code throws `Errors.x(...)`; nothing else
+ * constructs an UmbralError.
+ */
+interface Definition {
+  status: number;
+  retryable?: boolean;
+  exposed?: boolean;
+}
+
+function define<A extends unknown[]>(
+  code: string,
+  def: Definition,
+  message: (...args: A) => string,
+  retryAfterSeconds?: (...args: A) => number,
+) {
+  const factory = (...args: A): UmbralError =>
+    new UmbralError(code, message(...args), def.status, def.retryable ?? false, def.exposed ?? def.status < 500,
+      retryAfterSeconds?.(...args));
+  return Object.assign(factory, { code, status: def.status });
+}
+
+export const Errors = {
+  // Request shape (400, 413, 415)
+  invalidJson: define('UMBRAL_ERR_INVALID_JSON', { status: 400 }, (detail: string) =>
+    `request body is not valid JSON (${detail}); send a JSON object`),
+  invalidRequest: define('UMBRAL_ERR_INVALID_REQUEST', { status: 400 }, (path: string, problem: string) =>
+    `${path}: ${problem}`),
+  bodyTooLarge: define('UMBRAL_ERR_BODY_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
+    `request body is larger than the limit of ${limitBytes} bytes; send fewer rows per request`),
+  unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string) =>
+    `content type '${type}' is not supported; send application/json`),
+  invalidShape: define('UMBRAL_ERR_INVALID_SHAPE', { status: 400 }, (input: string, problem: string) =>
+    `input '${input}': invalid shape: ${problem}`),
+  invalidData: define('UMBRAL_ERR_INVALID_DATA', { status: 400 }, (input: string, problem: string) =>
+    `input '${input}': invalid data: ${problem}`),
+  dataLengthMismatch: define('UMBRAL_ERR_DATA_LENGTH_MISMATCH', { status: 400 },
+    (input: string, expected: number, actual: number) =>
+      `input '${input}': shape holds ${expected} elements but data has ${actual}; make shape and data agree`),
+  unsupportedDatatype: define('UMBRAL_ERR_UNSUPPORTED_DATATYPE', { status: 400 }, (input: string, datatype: string) =>
+    `input '${input}': datatype '${datatype}' is not supported in JSON; use one of BOOL, UINT8…UINT64, INT8…INT64, FP32, FP64, BYTES`),
+  invalidParameter: define('UMBRAL_ERR_INVALID_PARAMETER', { status: 400 }, (name: string, problem: string) =>
+    `parameter '${name}': ${problem}`),
+
+  // Request against the model's signature (400)
+  unknownInput: define('UMBRAL_ERR_UNKNOWN_INPUT', { status: 400 }, (input: string, model: string, known: string[]) =>
+    `input '${input}' is not an input of model '${model}'; its inputs are: ${known.join(', ')}`),
+  missingInput: define('UMBRAL_ERR_MISSING_INPUT', { status: 400 }, (input: string, model: string) =>
+    `input '${input}' of model '${model}' is missing from the request`),
+  duplicateInput: define('UMBRAL_ERR_DUPLICATE_INPUT', { status: 400 }, (input: string) =>
+    `input '${input}' appears more than once; send each input once`),
+  datatypeMismatch: define('UMBRAL_ERR_DATATYPE_MISMATCH', { status: 400 },
+    (input: string, expected: string, actual: string) =>
+      `input '${input}': datatype must be ${expected}, got ${actual}`),
+  shapeMismatch: define('UMBRAL_ERR_SHAPE_MISMATCH', { status: 400 }, (input: string, expected: string, actual: string) =>
+    `input '${input}': shape must match ${expected} (-1 = any size), got [${actual}]`),
+  batchTooLarge: define('UMBRAL_ERR_BATCH_TOO_LARGE', { status: 400 }, (input: string, batch: number, max: number) =>
+    `input '${input}': batch size ${batch} is above the model's max_batch_size of ${max}; split the request`),
+  batchMismatch: define('UMBRAL_ERR_BATCH_MISMATCH', { status: 400 }, (detail: string) =>
+    `inputs disagree on the batch size (${detail}); every input must have the same first dimension`),
+  unknownOutput: define('UMBRAL_ERR_UNKNOWN_OUTPUT', { status: 400 }, (output: string, model: string, known: string[]) =>
+    `output '${output}' is not an output of model '${model}'; its outputs are: ${known.join(', ')}`),
+
+  // Routing (404, 405)
+  modelNotFound: define('UMBRAL_ERR_MODEL_NOT_FOUND', { status: 404 }, (model: string) =>
+    `model '${model}' is not known to this server; GET /v2/models lists what it serves`),
+  versionNotFound: define('UMBRAL_ERR_VERSION_NOT_FOUND', { status: 404 }, (model: string, version: string) =>
+    `version '${version}' of model '${model}' is not served; GET /v2/models/${model} lists its versions`),
+  routeNotFound: define('UMBRAL_ERR_ROUTE_NOT_FOUND', { status: 404 }, (method: string, url: string) =>
+    `no route ${method} ${url}`),
+
+  // Availability (503, 504, 499)
+  modelNotReady: define('UMBRAL_ERR_MODEL_NOT_READY', { status: 503, retryable: true }, (model: string, cause: string) =>
+    `model '${model}' is not ready: ${cause}`),
+  queueFull: define('UMBRAL_ERR_QUEUE_FULL', { status: 503, retryable: true, exposed: true },
+    (model: string, size: number, _retryAfterSeconds: number) =>
+      `model '${model}' has ${size} requests queued, its limit; retry after the Retry-After delay`,
+    (_model, _size, retryAfterSeconds) => retryAfterSeconds),
+  shuttingDown: define('UMBRAL_ERR_SHUTTING_DOWN', { status: 503, retryable: true, exposed: true }, () =>
+    'server is shutting down; send the request to another replica'),
+  deadlineExceeded: define('UMBRAL_ERR_DEADLINE_EXCEEDED', { status: 504, retryable: true, exposed: true },
+    (ms: number) => `request did not finish within its deadline of ${ms} ms`),
+  cancelled: define('UMBRAL_ERR_CANCELLED', { status: 499 }, () => 'request was cancelled by the client'),
+
+  // Faults (5xx, never exposed)
+  backendFailed: define('UMBRAL_ERR_BACKEND_FAILED', { status: 500 }, (model: string, detail: string) =>
+    `model '${model}' failed to run: ${detail}`),
+  internal: define('UMBRAL_ERR_INTERNAL', { status: 500 }, (detail: string) => `internal error: ${detail}`),
+
+  // Start-up and models on disk (never sent to clients as HTTP answers, but coded all the same)
+  configInvalid: define('UMBRAL_ERR_CONFIG_INVALID', { status: 500 }, (problems: string[]) =>
+    `configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`),
+  modelConfigInvalid: define('UMBRAL_ERR_MODEL_CONFIG_INVALID', { status: 500 }, (model: string, problems: string[]) =>
+    `model '${model}': model.yaml is invalid: ${problems.join('; ')}`),
+  modelLoadFailed: define('UMBRAL_ERR_MODEL_LOAD_FAILED', { status: 500 }, (model: string, detail: string) =>
+    `model '${model}' failed to load: ${detail}`),
+  usage: define('UMBRAL_ERR_USAGE', { status: 400 }, (detail: string) => detail),
+} as const;

@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+
+/** The package's root directory (compiled files live in <root>/dist*/src). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The bundled example models. */
+export const BUNDLED_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { DATATYPES } from '../protocol/kserve/datatypes.js';
+
+/**
+ * `<models>/<name>/model.yaml`: optional overrides and serving settings of one model, in the style of
+ * Triton's model configuration (snake_case keys). Every key is optional; a missing file means defaults.
+ */
+const tensorOverride = z.object({
+  name: z.string().min(1),
+  datatype: z.enum(DATATYPES).optional(),
+  shape: z.array(z.number().int().min(-1)).optional(),
+  /** Class names of a classifier output, by index along its last dimension. */
+  labels: z.array(z.string()).optional(),
+}).strict();
+
+const versionPolicy = z.union([
+  z.object({ latest: z.object({ num_versions: z.number().int().positive() }).strict() }).strict(),
+  z.object({ all: z.object({}).strict() }).strict(),
+  z.object({ specific: z.object({ versions: z.array(z.number().int().nonnegative()).min(1) }).strict() }).strict(),
+]);
+
+export const modelConfigSchema = z.object({
+  backend: z.enum(['onnx']).default('onnx'),
+  description: z.string().optional(),
+  /** Readiness of the server waits for this model (default true). */
+  required: z.boolean().default(true),
+  /**
+   * Largest batch (first dimension) one request or merged run may have; 0 means the model has no
+   * batch dimension and requests are never merged.
+   */
+  max_batch_size: z.number().int().nonnegative().default(0),
+  dynamic_batching: z.object({
+    max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
+    preferred_batch_size: z.array(z.number().int().positive()).default([]),
+    /** Requests waiting at most; past it callers get 503 with Retry-After. */
+    max_queue_size: z.number().int().positive().optional(),
+  }).strict().optional(),
+  input: z.array(tensorOverride).default([]),
+  output: z.array(tensorOverride).default([]),
+  version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),
+  /** Free-form facts written by whoever built the model (held-out metrics, training parameters). */
+  metadata: z.record(z.string(), z.unknown()).default({}),
+}).strict();
+
+export type ModelConfig = z.output<typeof modelConfigSchema>;
+export type VersionPolicy = z.output<typeof versionPolicy>;

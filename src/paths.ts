@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-/** The package's root directory (compiled files live in <root>/dist*/src). */
+/** The package's root directory (compiled files live two levels down, in <root>/dist/src). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The bundled example models. */

@@ -25,7 +25,7 @@ export const SETTINGS = {
       'On SIGTERM/SIGINT, how long to keep serving with readiness off before closing the listener (lets a load balancer notice).'),
   },
   models: {
-    dir: setting('UMBRAL_MODELS_DIR', z.string().min(1), 'models', 'Model repository directory (<dir>/<model>/model.yaml, <dir>/<model>/<version>/model.onnx).'),
+    dir: setting('UMBRAL_MODELS_DIR', z.string().min(1), 'models', 'Model repository directory: DIR/MODEL/model.yaml and DIR/MODEL/VERSION/model.onnx.'),
     strict: setting('UMBRAL_STRICT', z.boolean(), false, 'Fail the boot when any model fails to load (otherwise the broken model reports not ready).'),
   },
   limits: {
@@ -44,7 +44,7 @@ export const SETTINGS = {
   },
   log: {
     level: setting('UMBRAL_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info',
-      'Log level.'),
+      'Least severe log level written (silent writes nothing).'),
     format: setting('UMBRAL_LOG_FORMAT', z.enum(['json', 'pretty']), 'json', 'Log format: JSON lines, or pretty for a terminal.'),
   },
 } as const;

@@ -92,7 +92,8 @@ export const Errors = {
 
   // Start-up and models on disk (never sent to clients as HTTP answers, but coded all the same)
   configInvalid: define('UMBRAL_ERR_CONFIG_INVALID', { status: 500 }, (problems: string[]) =>
-    `configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`),
+    problems.length === 1 ? `configuration is invalid: ${problems[0]}`
+      : `configuration is invalid (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`),
   modelConfigInvalid: define('UMBRAL_ERR_MODEL_CONFIG_INVALID', { status: 500 }, (model: string, problems: string[]) =>
     `model '${model}': model.yaml is invalid: ${problems.join('; ')}`),
   modelLoadFailed: define('UMBRAL_ERR_MODEL_LOAD_FAILED', { status: 500 }, (model: string, detail: string) =>

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { PACKAGE_ROOT } from '../paths.js';
+import { SETTINGS } from './schema.js';
+import { flattenSettings } from './setting.js';
+import { renderSettingsTable } from './settings-table.js';
+
+it('the README settings table is the one the schema renders (npm run docs:settings)', () => {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(renderSettingsTable()), 'README settings table is stale: run npm run docs:settings');
+});
+
+it('every setting has an UMBRAL_ environment variable of its own and a meaning', () => {
+  const leaves = flattenSettings(SETTINGS);
+  const envs = leaves.map(([, spec]) => spec.env);
+  assert.equal(new Set(envs).size, envs.length);
+  for (const [key, spec] of leaves) {
+    assert.match(spec.env, /^UMBRAL_[A-Z0-9_]+$/, key);
+    assert.ok(spec.doc.length > 10, `${key} needs a meaning`);
+  }
+});

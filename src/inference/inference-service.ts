@@ -1,0 +1,82 @@
+import { Errors } from '../errors/catalogue.js';
+import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Tensor } from '../protocol/tensor.js';
+import { classify } from './classification.js';
+import type { ModelHost } from './model-host.js';
+import { validateRequest } from './validate-request.js';
+
+/** An output the caller asks for, with Triton's classification extension (top-k labels). */
+export interface RequestedOutput {
+  readonly name: string;
+  /**
+   * Triton's `classification` parameter as the client sent it: return the top k classes as
+   * "value:index[:label]" strings instead of the tensor. Checked by `classify` (a positive integer).
+   */
+  readonly classification?: string | number | boolean;
+}
+
+/** One inference call, protocol-agnostic. */
+export interface InferCall {
+  readonly model: string;
+  /** A version number; when absent, the host's default (highest ready) version. */
+  readonly version?: string;
+  readonly inputs: readonly Tensor[];
+  /** Outputs to return; all when empty. */
+  readonly outputs: readonly RequestedOutput[];
+  /** Fires when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+export interface InferResult {
+  readonly model: string;
+  readonly version: string;
+  readonly outputs: readonly Tensor[];
+  /** Rows in the run that served this request, after dynamic batching. */
+  readonly batchSize: number;
+}
+
+/**
+ * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls this one
+ * entry. It resolves the version, checks the request against its signature, schedules it under a
+ * deadline and post-processes the outputs. It throws catalogue errors; routes render them.
+ */
+export class InferenceService {
+  constructor(
+    private readonly host: ModelHost,
+    private readonly metrics: Metrics,
+    private readonly requestTimeoutMs: number,
+  ) {}
+
+  async infer(call: InferCall): Promise<InferResult> {
+    const served = this.host.resolve(call.model, call.version);
+    const labels = { model: served.model, version: served.version };
+    const started = performance.now();
+    try {
+      const outputNames = call.outputs.map((o) => o.name);
+      validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
+      const deadline = AbortSignal.timeout(this.requestTimeoutMs);
+      const signal = AbortSignal.any([call.signal, deadline]);
+      const result = await served.scheduler
+        .infer({ inputs: call.inputs, outputs: outputNames }, signal)
+        .catch((error: unknown) => {
+          throw deadline.aborted ? Errors.deadlineExceeded(this.requestTimeoutMs)
+            : call.signal.aborted ? Errors.cancelled() : error;
+        });
+      const outputs = result.response.outputs.map((tensor) => {
+        const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
+        return k === undefined ? tensor
+          : classify(tensor, k, served.served.labels.get(tensor.name), served.config.max_batch_size > 0);
+      });
+      this.metrics.requestSuccess.inc(labels);
+      this.metrics.queueDuration.observe(labels, result.queueMs / 1000);
+      return { model: served.model, version: served.version, outputs, batchSize: result.batchSize };
+    } catch (error) {
+      const reason = isUmbralError(error) ? (error as UmbralError).code : 'UMBRAL_ERR_BACKEND_FAILED';
+      this.metrics.requestFailure.inc({ ...labels, reason });
+      throw isUmbralError(error) ? error : Errors.backendFailed(served.model, String(error));
+    } finally {
+      this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { ModelSignature, TensorSpec } from '../backends/backend.js';
+import { Errors } from '../errors/catalogue.js';
+import type { Tensor } from '../protocol/tensor.js';
+
+/**
+ * Checks a request's tensors against the model's signature before anything runs: every input known
+ * and present once, datatypes equal, shapes of the right rank with fixed dimensions equal, one batch
+ * size across inputs and no larger than `maxBatchSize`, requested outputs known. Returns the batch
+ * size (rows), or 1 for a model without a batch dimension.
+ */
+export function validateRequest(
+  model: string,
+  signature: ModelSignature,
+  maxBatchSize: number,
+  inputs: readonly Tensor[],
+  outputs: readonly string[],
+): number {
+  const specs = new Map(signature.inputs.map((spec) => [spec.name, spec]));
+  const seen = new Set<string>();
+  let batch: { size: number; input: string } | undefined;
+  for (const input of inputs) {
+    const spec = specs.get(input.name);
+    if (!spec) throw Errors.unknownInput(input.name, model, [...specs.keys()]);
+    if (seen.has(input.name)) throw Errors.duplicateInput(input.name);
+    seen.add(input.name);
+    checkTensor(input, spec);
+    if (maxBatchSize > 0) {
+      const rows = input.shape[0] ?? 0;
+      if (rows > maxBatchSize) throw Errors.batchTooLarge(input.name, rows, maxBatchSize);
+      if (batch && batch.size !== rows) {
+        throw Errors.batchMismatch(`'${batch.input}' has ${batch.size} rows, '${input.name}' has ${rows}`);
+      }
+      batch ??= { size: rows, input: input.name };
+    }
+  }
+  for (const name of specs.keys()) if (!seen.has(name)) throw Errors.missingInput(name, model);
+  const known = signature.outputs.map((spec) => spec.name);
+  for (const name of outputs) if (!known.includes(name)) throw Errors.unknownOutput(name, model, known);
+  return batch?.size ?? 1;
+}
+
+function checkTensor(input: Tensor, spec: TensorSpec): void {
+  if (input.datatype !== spec.datatype) throw Errors.datatypeMismatch(input.name, spec.datatype, input.datatype);
+  const fits = input.shape.length === spec.shape.length
+    && spec.shape.every((dim, i) => dim === -1 || dim === input.shape[i]);
+  if (!fits) throw Errors.shapeMismatch(input.name, `[${spec.shape.join(',')}]`, input.shape.join(','));
+}

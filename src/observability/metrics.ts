@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const MODEL_LABELS = ['model', 'version'] as const;
+
+/**
+ * Every Prometheus metric umbral exports, on a registry of its own (so that several servers in one
+ * process, as in tests, never share counters). Histograms, not summaries, so that fleets can
+ * aggregate percentiles. Counter names mirror Triton's (request_success, request_failure{reason},
+ * inference_count, exec_count) so that existing dashboards translate.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'umbral_http_request_duration_seconds', help: 'HTTP request duration by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
+  readonly requestSuccess = new Counter({
+    name: 'umbral_inference_request_success_total', help: 'Inference requests that succeeded.',
+    labelNames: MODEL_LABELS, registers: [this.registry],
+  });
+  readonly requestFailure = new Counter({
+    name: 'umbral_inference_request_failure_total', help: 'Inference requests that failed, by reason (error code).',
+    labelNames: [...MODEL_LABELS, 'reason'] as const, registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'umbral_inference_request_duration_seconds', help: 'Inference request duration inside the data plane (validation, queue, compute).',
+    labelNames: MODEL_LABELS, buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
+  readonly queueDuration = new Histogram({
+    name: 'umbral_inference_queue_duration_seconds', help: 'Time a request waited in its model\'s queue.',
+    labelNames: MODEL_LABELS, buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
+  readonly computeDuration = new Histogram({
+    name: 'umbral_inference_compute_duration_seconds', help: 'Duration of one model run (one batch).',
+    labelNames: MODEL_LABELS, buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'umbral_inference_batch_size', help: 'Rows per model run, after dynamic batching.',
+    labelNames: MODEL_LABELS, buckets: BATCH_BUCKETS, registers: [this.registry],
+  });
+  readonly inferenceCount = new Counter({
+    name: 'umbral_inference_count_total', help: 'Rows inferred (a batch of 8 counts 8).',
+    labelNames: MODEL_LABELS, registers: [this.registry],
+  });
+  readonly execCount = new Counter({
+    name: 'umbral_inference_exec_count_total', help: 'Model runs (a merged batch counts 1).',
+    labelNames: MODEL_LABELS, registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'umbral_inference_queue_depth', help: 'Requests waiting in the model\'s queue.',
+    labelNames: MODEL_LABELS, registers: [this.registry],
+  });
+  readonly modelReady = new Gauge({
+    name: 'umbral_model_ready', help: '1 when the model version is loaded and serving, else 0.',
+    labelNames: MODEL_LABELS, registers: [this.registry],
+  });
+  readonly modelLoadDuration = new Histogram({
+    name: 'umbral_model_load_duration_seconds', help: 'Time to load one model version, by result.',
+    labelNames: ['model', 'result'] as const, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60], registers: [this.registry],
+  });
+
+  constructor() {
+    // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
+    collectDefaultMetrics({ register: this.registry, prefix: 'umbral_' });
+  }
+
+  /** Prometheus text exposition. */
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Names of every metric family, for the README's list and its test. */
+  names(): string[] {
+    return this.registry.getMetricsAsArray().map((metric) => metric.name).sort();
+  }
+}

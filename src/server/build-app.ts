@@ -1,0 +1,45 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { Errors } from '../errors/catalogue.js';
+import type { InferenceService } from '../inference/inference-service.js';
+import type { ModelHost } from '../inference/model-host.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Lifecycle } from './lifecycle.js';
+import { registerAccessLog } from './plugins/access-log.js';
+import { registerJsonParser } from './plugins/json-parser.js';
+import { renderError, toUmbralError } from './plugins/render-error.js';
+import { requestId } from './plugins/request-id.js';
+import { kserveV2Routes } from './routes/kserve-v2.js';
+import { operationsRoutes } from './routes/operations.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly host: ModelHost;
+  readonly inference: InferenceService;
+  readonly lifecycle: Lifecycle;
+}
+
+/** The HTTP application: every route and hook, nothing listening yet (tests use `inject()`). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Our own access log writes one line per request (plugins/access-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    bodyLimit: config.server.bodyLimitBytes,
+    // Kubernetes keeps sending for a moment after SIGTERM: answer 503 on closing keep-alive sockets.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  registerAccessLog(app, deps.metrics);
+  registerJsonParser(app);
+  app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
+  app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
+  await app.register(kserveV2Routes, { ...deps, maxElements: config.limits.maxElements });
+  await app.register(operationsRoutes, deps);
+  return app;
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Errors } from '../../errors/catalogue.js';
+import type { ModelHost, HostedModel } from '../../inference/model-host.js';
+import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
+import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
+import { encodeInferResponse } from '../../protocol/kserve/encode-infer-response.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { abortOnDisconnect } from '../abort-on-disconnect.js';
+import { UMBRAL_VERSION } from '../../version.js';
+
+export interface KserveRoutesDeps {
+  readonly host: ModelHost;
+  readonly inference: InferenceService;
+  readonly lifecycle: Lifecycle;
+  readonly maxElements: number;
+}
+
+interface ModelParams { model: string; version?: string }
+
+/** Extensions of the protocol this server implements (reported by GET /v2). */
+export const EXTENSIONS = ['classification'] as const;
+
+/**
+ * The Open Inference Protocol (KServe v2) REST routes, with and without `/versions/{v}`.
+ * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
+ */
+export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDeps): Promise<void> {
+  const { host, inference, lifecycle } = deps;
+  const serverReady = () => !lifecycle.shuttingDown && host.requiredReady();
+
+  app.get('/v2', async () => ({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', async (_request, reply) => {
+    const ready = serverReady();
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+
+  for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+    app.get<{ Params: ModelParams }>(prefix, async (request) => {
+      const { model, version } = request.params;
+      const served = host.resolve(model, version);
+      const { signature } = served.served;
+      return {
+        name: model,
+        versions: [...(host.get(model) as HostedModel).versions.keys()],
+        platform: signature.platform,
+        inputs: signature.inputs,
+        outputs: signature.outputs,
+      };
+    });
+
+    app.get<{ Params: ModelParams }>(`${prefix}/ready`, async (request, reply) => {
+      const { model, version } = request.params;
+      const hosted = host.get(model);
+      if (!hosted) throw Errors.modelNotFound(model);
+      if (version !== undefined && !hosted.versions.has(version)) throw Errors.versionNotFound(model, version);
+      try {
+        host.resolve(model, version);
+        return { name: model, ready: true };
+      } catch (error) {
+        return reply.code(503).send({ name: model, ready: false, error: (error as Error).message });
+      }
+    });
+
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, async (request, reply) => sendInfer(request.params, request.body, reply));
+  }
+
+  async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {
+    if (lifecycle.shuttingDown) throw Errors.shuttingDown();
+    // An unknown or broken model answers 404/503 whatever the body, as Triton does: check it first.
+    host.resolve(params.model, params.version);
+    const decoded = decodeInferRequest(body, { maxElements: deps.maxElements });
+    const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
+      name: output.name, classification: output.parameters.classification,
+    }));
+    reply.request.served = { model: params.model, version: params.version };
+    const result = await inference.infer({
+      model: params.model, version: params.version, inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply),
+    });
+    reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize };
+    const json = encodeInferResponse({
+      modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
+    });
+    return reply.type('application/json').send(json);
+  }
+}

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { Errors } from '../errors/catalogue.js';
+
+/** What the command line asks for. */
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly configFile?: string; readonly overrides: Readonly<Record<string, unknown>> };
+
+/**
+ * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
+ * value throw UMBRAL_ERR_USAGE with a one-line message; values are checked later by the config schema.
+ */
+export function parseCommand(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command === '--version' || command === '-v') return { kind: 'version' };
+  if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' }, models: { type: 'string' }, host: { type: 'string' },
+        port: { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw Errors.usage(`${(error as Error).message.split('\n')[0]}; run umbral --help`);
+  }
+  const { values } = parsed;
+  if (values.help) return { kind: 'help' };
+  const overrides: Record<string, unknown> = {};
+  if (values.models !== undefined) overrides['models.dir'] = values.models;
+  if (values.host !== undefined) overrides['server.host'] = values.host;
+  if (values.port !== undefined) overrides['server.port'] = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
+  if (values.strict) overrides['models.strict'] = true;
+  return { kind: 'serve', configFile: values.config, overrides };
+}

@@ -19,6 +19,16 @@ export interface HostedModel {
   readonly versions: ReadonlyMap<string, VersionState>;
 }
 
+/** A model's state as a whole: ready when any version serves. */
+export type ModelStatus = 'ready' | 'loading' | 'failed';
+
+export function modelStatus(model: HostedModel): ModelStatus {
+  const states = [...model.versions.values()];
+  if (states.some((s) => s.status === 'ready')) return 'ready';
+  if (!model.problem && states.some((s) => s.status === 'loading')) return 'loading';
+  return 'failed';
+}
+
 export interface ModelHostOptions {
   readonly backends: Readonly<Record<BackendKind, Backend>>;
   readonly metrics: Metrics;
@@ -33,7 +43,7 @@ export interface ModelHostOptions {
  * so that its ready endpoint can say why; the others serve.
  */
 export class ModelHost {
-  readonly #models = new Map<string, { name: string; config: ModelConfig | undefined; problem?: string; versions: Map<string, VersionState> }>();
+  readonly #models = new Map<string, HostedModel & { versions: Map<string, VersionState> }>();
 
   constructor(private readonly options: ModelHostOptions) {}
 
@@ -114,10 +124,16 @@ export class ModelHost {
     return readyOrThrow(name, first ?? { status: 'failed', reason: 'no version' });
   }
 
-  /** True when every required model has a ready version. */
-  requiredReady(): boolean {
-    return this.list().every((model) => model.config?.required === false
-      || [...model.versions.values()].some((state) => state.status === 'ready'));
+  /** Required models (model.yaml `required`, default true) that have no ready version. */
+  requiredNotReady(): string[] {
+    return this.list().filter((m) => m.config?.required !== false && modelStatus(m) !== 'ready').map((m) => m.name);
+  }
+
+  /** Models with a version or a model.yaml that failed (what --strict refuses). */
+  broken(): string[] {
+    return this.list()
+      .filter((m) => m.problem !== undefined || [...m.versions.values()].some((s) => s.status === 'failed'))
+      .map((m) => m.name);
   }
 
   /** Waits for queued and in-flight requests, then releases every version and closes the backends. */

@@ -33,9 +33,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const backends = createBackends({ workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger });
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
   await host.loadAll(readModelRepository(config.models.dir));
-  if (config.models.strict && !host.list().every((m) => [...m.versions.values()].every((s) => s.status === 'ready') && !m.problem)) {
+  const broken = host.broken();
+  if (config.models.strict && broken.length > 0) {
     await host.close();
-    throw new StrictModeError('strict mode: at least one model failed to load (see the log above)');
+    throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
   }
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs);
   const app = await buildApp({ config, logger, metrics, host, inference, lifecycle });

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
-import type { ModelHost, HostedModel } from '../../inference/model-host.js';
+import type { ModelHost } from '../../inference/model-host.js';
 import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
 import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
 import { encodeInferResponse } from '../../protocol/kserve/encode-infer-response.js';
+import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { UMBRAL_VERSION } from '../../version.js';
@@ -26,9 +27,9 @@ export const EXTENSIONS = ['classification'] as const;
  */
 export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDeps): Promise<void> {
   const { host, inference, lifecycle } = deps;
-  const serverReady = () => !lifecycle.shuttingDown && host.requiredReady();
+  const serverReady = () => !lifecycle.shuttingDown && host.requiredNotReady().length === 0;
 
-  app.get('/v2', async () => ({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
+  app.get('/v2', async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
   app.get('/v2/health/live', async () => ({ live: true }));
   app.get('/v2/health/ready', async (_request, reply) => {
     const ready = serverReady();
@@ -38,15 +39,8 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
     app.get<{ Params: ModelParams }>(prefix, async (request) => {
       const { model, version } = request.params;
-      const served = host.resolve(model, version);
-      const { signature } = served.served;
-      return {
-        name: model,
-        versions: [...(host.get(model) as HostedModel).versions.keys()],
-        platform: signature.platform,
-        inputs: signature.inputs,
-        outputs: signature.outputs,
-      };
+      const { signature } = host.resolve(model, version).served;
+      return encodeModelMetadata({ name: model, versions: [...(host.get(model)?.versions.keys() ?? [])], ...signature });
     });
 
     app.get<{ Params: ModelParams }>(`${prefix}/ready`, async (request, reply) => {

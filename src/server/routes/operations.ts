@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { redactConfig } from '../../config/redact-config.js';
-import type { ModelHost } from '../../inference/model-host.js';
+import { modelStatus, type ModelHost } from '../../inference/model-host.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { UMBRAL_VERSION } from '../../version.js';
 import type { Lifecycle } from '../lifecycle.js';
@@ -23,7 +23,7 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     const models = Object.fromEntries(host.list().map((model) => [model.name, modelStatus(model)]));
     const problems = [
       ...(lifecycle.shuttingDown ? ['shutting down'] : []),
-      ...host.list().filter((m) => m.config?.required !== false && modelStatus(m) !== 'ready').map((m) => `model '${m.name}' is not ready`),
+      ...host.requiredNotReady().map((name) => `model '${name}' is not ready`),
     ];
     return reply.code(problems.length === 0 ? 200 : 503).send({ status: problems.length === 0 ? 'ready' : 'not ready', problems, models });
   });
@@ -36,7 +36,7 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     name: 'umbral',
     version: UMBRAL_VERSION,
     uptimeSeconds: lifecycle.uptimeSeconds(),
-    ready: !lifecycle.shuttingDown && host.requiredReady(),
+    ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0,
     models: host.list().map((model) => ({
       name: model.name,
       required: model.config?.required ?? true,
@@ -54,11 +54,4 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     },
     config: redactConfig(config),
   }));
-}
-
-function modelStatus(model: ReturnType<ModelHost['list']>[number]): string {
-  const states = [...model.versions.values()];
-  if (states.some((s) => s.status === 'ready')) return 'ready';
-  if (states.some((s) => s.status === 'loading')) return 'loading';
-  return 'failed';
 }

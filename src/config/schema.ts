@@ -28,6 +28,18 @@ export const SETTINGS = {
     dir: setting('UMBRAL_MODELS_DIR', z.string().min(1), 'models', 'Model repository directory: DIR/MODEL/model.yaml and DIR/MODEL/VERSION/model.onnx.'),
     strict: setting('UMBRAL_STRICT', z.boolean(), false, 'Fail the boot when any model fails to load (otherwise the broken model reports not ready).'),
   },
+  store: {
+    dataDir: setting('UMBRAL_DATA_DIR', z.string().min(1), '.umbral',
+      'Data directory: the embedded PostgreSQL (PGlite) database, locked to one process, and the artifact store.'),
+    databaseUrl: setting('DATABASE_URL', z.string(), '',
+      'PostgreSQL server URL (postgres://…); empty = embedded PGlite in the data directory. Replicas share one server.', true),
+  },
+  registry: {
+    retainVersions: setting('UMBRAL_RETAIN_VERSIONS', z.number().int().min(0), 0,
+      'Versions kept per model (the newest N; aliased versions are never removed); 0 keeps all.'),
+    resyncIntervalMs: setting('UMBRAL_REGISTRY_RESYNC_MS', positiveInt, 10_000,
+      'Safety net beside change notifications: how often every instance re-reads the registry.'),
+  },
   limits: {
     maxElements: setting('UMBRAL_MAX_ELEMENTS', positiveInt, 16_777_216,
       'Most elements one input tensor may hold; larger shapes get 400.'),

@@ -85,6 +85,32 @@ export const Errors = {
     (ms: number) => `request did not finish within its deadline of ${ms} ms`),
   cancelled: define('UMBRAL_ERR_CANCELLED', { status: 499 }, () => 'request was cancelled by the client'),
 
+  // Registry and artifacts (admin API)
+  invalidName: define('UMBRAL_ERR_INVALID_NAME', { status: 400 }, (what: string, name: string) =>
+    `${what} '${name}' is not a valid name; use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`),
+  modelExists: define('UMBRAL_ERR_MODEL_EXISTS', { status: 409 }, (model: string) =>
+    `model '${model}' already exists`),
+  duplicateVersion: define('UMBRAL_ERR_DUPLICATE_VERSION', { status: 409 }, (model: string, version: number) =>
+    `this artifact is already version ${version} of model '${model}'; point an alias at it instead`),
+  aliasNotFound: define('UMBRAL_ERR_ALIAS_NOT_FOUND', { status: 404 }, (model: string, alias: string) =>
+    `model '${model}' has no alias '${alias}'`),
+  versionAliased: define('UMBRAL_ERR_VERSION_ALIASED', { status: 409 }, (model: string, version: number, aliases: string[]) =>
+    `version ${version} of model '${model}' is pointed to by ${aliases.join(', ')}; move those aliases first`),
+  nothingToPromote: define('UMBRAL_ERR_NOTHING_TO_PROMOTE', { status: 409 }, (model: string, missing: string) =>
+    `model '${model}' has no '${missing}' alias; set it first`),
+  artifactHashMismatch: define('UMBRAL_ERR_ARTIFACT_HASH_MISMATCH', { status: 400 }, (expected: string, actual: string) =>
+    `the artifact's sha256 is ${actual}, not the ${expected} that was sent; the upload was corrupted or the hash is wrong`),
+  artifactInvalid: define('UMBRAL_ERR_ARTIFACT_INVALID', { status: 400 }, (detail: string) =>
+    `the artifact cannot be served: ${detail}`),
+  manifestInvalid: define('UMBRAL_ERR_MANIFEST_INVALID', { status: 400 }, (problems: string[]) =>
+    `the manifest is invalid: ${problems.join('; ')}`),
+  versionLoadFailed: define('UMBRAL_ERR_VERSION_LOAD_FAILED', { status: 422 }, (model: string, version: string, detail: string) =>
+    `version ${version} of model '${model}' failed to load, the serving version is unchanged: ${detail}`),
+  storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
+    `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
+  storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>
+    `the database is unavailable (${detail}); retry later`),
+
   // Faults (5xx, never exposed)
   backendFailed: define('UMBRAL_ERR_BACKEND_FAILED', { status: 500 }, (model: string, detail: string) =>
     `model '${model}' failed to run: ${detail}`),

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { DATATYPES } from '../protocol/kserve/datatypes.js';
+
+const tensorSpec = z.object({
+  name: z.string().min(1),
+  datatype: z.enum(DATATYPES),
+  shape: z.array(z.number().int().min(-1)),
+}).strict();
+
+/**
+ * What a version says about itself, immutable once registered. `inputs`/`outputs` must agree with
+ * the artifact (checked at upload); `serving` carries the model.yaml serving settings of the version.
+ */
+export const manifestSchema = z.object({
+  backend: z.enum(['onnx']).default('onnx'),
+  description: z.string().max(2000).optional(),
+  inputs: z.array(tensorSpec).optional(),
+  outputs: z.array(tensorSpec).optional(),
+  /** Class labels per output name. */
+  labels: z.record(z.string(), z.array(z.string())).default({}),
+  training: z.object({
+    parameters: z.record(z.string(), z.unknown()).default({}),
+    seed: z.number().int().optional(),
+    dataset: z.string().optional(),
+  }).strict().default({ parameters: {} }),
+  /** Evaluation metrics, e.g. { accuracy: 0.98 }. */
+  metrics: z.record(z.string(), z.number()).default({}),
+  serving: z.object({
+    max_batch_size: z.number().int().nonnegative().default(0),
+    dynamic_batching: z.object({
+      max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
+      preferred_batch_size: z.array(z.number().int().positive()).default([]),
+      max_queue_size: z.number().int().positive().optional(),
+    }).strict().optional(),
+  }).strict().default({ max_batch_size: 0 }),
+}).strict();
+
+export type Manifest = z.output<typeof manifestSchema>;

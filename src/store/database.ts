@@ -4,7 +4,11 @@
  * with the same queries everywhere; a query builder would add a third-party PGlite dialect for little.
  */
 export interface Queryable {
-  /** Runs one statement and returns its rows. */
+  /**
+   * Runs one statement and returns its rows; without `params`, `sql` may hold several statements
+   * and the last one's rows are returned. Values, alike on both drivers: int8 and numeric come back
+   * as strings, jsonb parsed, timestamptz as a Date; send a jsonb array or scalar as JSON text.
+   */
   query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 

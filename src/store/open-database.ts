@@ -1,0 +1,38 @@
+import type { Database } from './database.js';
+import { migrate } from './migrate.js';
+import { openPgliteDatabase } from './pglite-database.js';
+import { openPostgresDatabase } from './postgres-database.js';
+
+/** Where the database is; `config.store` supplies the first two. */
+export interface OpenDatabaseOptions {
+  /** The data directory; the embedded database lives in `<dataDir>/pgdata` (PGlite only). */
+  readonly dataDir: string;
+  /** PostgreSQL server URL; empty selects the embedded PGlite. */
+  readonly databaseUrl: string;
+  /**
+   * PostgreSQL only: keep every table in this schema (created if missing) instead of the server's
+   * default, for tests that must not collide with each other and for several deployments sharing
+   * one database.
+   */
+  readonly schema?: string;
+  /** PostgreSQL only: failures outside any call (dropped idle connections, LISTEN reconnects). */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Opens the store: embedded PGlite in the data directory when no URL is set, else a PostgreSQL
+ * server; then applies pending migrations. Fails with UMBRAL_ERR_STORE_LOCKED when another process
+ * has the data directory, UMBRAL_ERR_STORE_UNAVAILABLE when the server cannot be reached.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const db = options.databaseUrl === ''
+    ? await openPgliteDatabase(options.dataDir)
+    : await openPostgresDatabase({ url: options.databaseUrl, schema: options.schema, onError: options.onError });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}

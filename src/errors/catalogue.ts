@@ -100,6 +100,8 @@ export const Errors = {
     `model '${model}' has no '${missing}' alias; set it first`),
   artifactHashMismatch: define('UMBRAL_ERR_ARTIFACT_HASH_MISMATCH', { status: 400 }, (expected: string, actual: string) =>
     `the artifact's sha256 is ${actual}, not the ${expected} that was sent; the upload was corrupted or the hash is wrong`),
+  artifactTooLarge: define('UMBRAL_ERR_ARTIFACT_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
+    `the artifact is larger than the limit of ${limitBytes} bytes (registry.maxArtifactBytes)`),
   artifactInvalid: define('UMBRAL_ERR_ARTIFACT_INVALID', { status: 400 }, (detail: string) =>
     `the artifact cannot be served: ${detail}`),
   manifestInvalid: define('UMBRAL_ERR_MANIFEST_INVALID', { status: 400 }, (problems: string[]) =>

@@ -31,12 +31,18 @@ export const SETTINGS = {
   store: {
     dataDir: setting('UMBRAL_DATA_DIR', z.string().min(1), '.umbral',
       'Data directory: the embedded PostgreSQL (PGlite) database, locked to one process, and the artifact store.'),
+    artifactsDir: setting('UMBRAL_ARTIFACTS_DIR', z.string(), '',
+      'Content-addressed artifact store; empty = DATA_DIR/artifacts. Replicas on one database must share it (a ReadWriteMany volume).'),
     databaseUrl: setting('DATABASE_URL', z.string(), '',
       'PostgreSQL server URL (postgres://…); empty = embedded PGlite in the data directory. Replicas share one server.', true),
+    databaseSchema: setting('UMBRAL_DATABASE_SCHEMA', z.string().regex(/^([a-z_][a-z0-9_]{0,62})?$/), '',
+      'PostgreSQL schema for umbral\'s tables on a server (empty = public); lets several deployments share one database.'),
   },
   registry: {
     retainVersions: setting('UMBRAL_RETAIN_VERSIONS', z.number().int().min(0), 0,
       'Versions kept per model (the newest N; aliased versions are never removed); 0 keeps all.'),
+    maxArtifactBytes: setting('UMBRAL_MAX_ARTIFACT_BYTES', positiveInt, 2 * 1024 ** 3,
+      'Largest model artifact an upload may carry; larger uploads get 413.'),
     resyncIntervalMs: setting('UMBRAL_REGISTRY_RESYNC_MS', positiveInt, 10_000,
       'Safety net beside change notifications: how often every instance re-reads the registry.'),
   },

@@ -19,7 +19,7 @@ export interface RequestedOutput {
 /** One inference call, protocol-agnostic. */
 export interface InferCall {
   readonly model: string;
-  /** A version number; when absent, the host's default (highest ready) version. */
+  /** A version number or an alias name; when absent, the model's default version (champion, else latest). */
   readonly version?: string;
   readonly inputs: readonly Tensor[];
   /** Outputs to return; all when empty. */
@@ -49,7 +49,7 @@ export class InferenceService {
   ) {}
 
   async infer(call: InferCall): Promise<InferResult> {
-    const served = this.host.resolve(call.model, call.version);
+    const served = await this.host.resolve(call.model, call.version);
     const labels = { model: served.model, version: served.version };
     const started = performance.now();
     try {

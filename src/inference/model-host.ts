@@ -2,104 +2,170 @@ import type { Logger } from 'pino';
 import type { Backend, BackendKind } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ModelConfig } from '../registry/model-config.js';
-import type { ModelDefinition, ModelVersionFile } from '../registry/model-repository.js';
-import { ModelScheduler } from './batching/model-scheduler.js';
-import { metricsObserver } from './metrics-observer.js';
-import { resolveServedSignature } from './served-signature.js';
+import { loadVersion, retireVersion } from './load-version.js';
+import type { ModelPlan, PlannedVersion } from './model-plan.js';
+import type { ServedSignature } from './served-signature.js';
 import type { ServedVersion, VersionState } from './served-version.js';
 
-/** A model the host knows, whatever state its versions are in. */
+/** A model as this process serves it right now. Replaced whole on every change (the atomic swap). */
 export interface HostedModel {
-  readonly name: string;
-  readonly config: ModelConfig | undefined;
-  /** Why the model as a whole cannot serve (broken model.yaml, no versions), if so. */
-  readonly problem?: string;
-  /** Its versions, highest first. */
-  readonly versions: ReadonlyMap<string, VersionState>;
-}
-
-/** A model's state as a whole: ready when any version serves. */
-export type ModelStatus = 'ready' | 'loading' | 'failed';
-
-export function modelStatus(model: HostedModel): ModelStatus {
-  const states = [...model.versions.values()];
-  if (states.some((s) => s.status === 'ready')) return 'ready';
-  if (!model.problem && states.some((s) => s.status === 'loading')) return 'loading';
-  return 'failed';
+  readonly plan: ModelPlan;
+  /** Versions loaded or tried in this process; a planned version missing here is not loaded. */
+  readonly states: ReadonlyMap<string, VersionState>;
+  /** Alias → version, as served (an alias whose new target failed to load keeps its old one). */
+  readonly aliases: ReadonlyMap<string, string>;
+  /** The version `/v2/models/{m}` serves. */
+  readonly defaultVersion: string | undefined;
 }
 
 export interface ModelHostOptions {
   readonly backends: Readonly<Record<BackendKind, Backend>>;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** Queue bound for models whose model.yaml sets none. */
+  /** Queue bound for versions whose manifest sets none. */
   readonly defaultMaxQueueSize: number;
 }
 
+/** What applying a plan did. */
+export interface ApplyResult {
+  /** Versions the plan needed that failed to load, with the cause; the old ones still serve. */
+  readonly failed: ReadonlyArray<{ version: string; reason: string }>;
+}
+
 /**
- * Holds the models this instance serves: loads their versions through the backends, wraps each in
- * its scheduler, and answers which version serves a request. A broken model is kept with its cause
- * so that its ready endpoint can say why; the others serve.
+ * Holds the model versions this process serves and swaps them without a failed request: a new
+ * version is loaded beside the serving ones and warmed, then the model's entry is replaced in one
+ * assignment, and the versions no longer needed are retired only after their queued and running
+ * requests finish. Loads of the same version run once however many callers ask.
  */
 export class ModelHost {
-  readonly #models = new Map<string, HostedModel & { versions: Map<string, VersionState> }>();
+  readonly #models = new Map<string, HostedModel>();
+  readonly #loads = new Map<string, Promise<VersionState>>();
+  readonly #applying = new Map<string, Promise<unknown>>();
+  readonly #retiring = new Set<Promise<void>>();
+  /** Versions being released: never served or adopted again, whichever entry still mentions them. */
+  readonly #retired = new WeakSet<ServedVersion>();
 
   constructor(private readonly options: ModelHostOptions) {}
 
-  /** Loads every model of a repository; resolves when each version is ready or failed. */
-  async loadAll(definitions: readonly ModelDefinition[]): Promise<void> {
-    for (const definition of definitions) {
-      const versions = new Map<string, VersionState>(definition.versions.map((v) => [v.version, { status: 'loading' }]));
-      this.#models.set(definition.name, { ...definition, versions });
-      if (definition.problem) this.options.logger.error({ model: definition.name, reason: definition.problem }, 'model cannot be served');
-    }
-    // One at a time: each load already uses every worker, and parallel loads only contend for them.
-    for (const definition of definitions) {
-      if (!definition.config) continue;
-      for (const file of definition.versions) await this.#loadVersion(definition.name, definition.config, file);
-    }
+  /** Serves what `plan` says, loading what it needs first. Changes to one model apply one at a time. */
+  apply(plan: ModelPlan): Promise<ApplyResult> {
+    const previous = this.#applying.get(plan.name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#apply(plan));
+    this.#applying.set(plan.name, next);
+    return next;
   }
 
-  async #loadVersion(model: string, config: ModelConfig, file: ModelVersionFile): Promise<void> {
-    const entry = this.#models.get(model);
-    if (!entry) return;
+  async #apply(plan: ModelPlan): Promise<ApplyResult> {
+    const current = this.#models.get(plan.name);
+    const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion].filter((v): v is string => v !== undefined));
+    const states = new Map<string, VersionState>();
+    for (const version of wanted) {
+      const planned = plan.versions.find((v) => v.version === version);
+      states.set(version, planned ? await this.#ensureLoaded(plan.name, planned, current) : { status: 'failed', reason: 'not a live version' });
+    }
+    const servable = (version: string | undefined) => version !== undefined && states.get(version)?.status === 'ready';
+    const keep = (target: string | undefined, old: string | undefined) => {
+      if (servable(target) || !old || current?.states.get(old)?.status !== 'ready') return target;
+      states.set(old, current.states.get(old) as VersionState);
+      return old;
+    };
+    const aliases = new Map(Object.entries(plan.aliases).map(([alias, v]) => [alias, keep(v, current?.aliases.get(alias)) as string]));
+    const defaultVersion = keep(plan.defaultVersion, current?.defaultVersion);
+    this.#models.set(plan.name, { plan, states, aliases, defaultVersion });
+    for (const [version, state] of current?.states ?? []) {
+      if (state.status === 'ready' && states.get(version) !== state) this.#retire(state.version);
+    }
+    const failed = [...states].flatMap(([version, s]) => (s.status === 'failed' ? [{ version, reason: s.reason }] : []));
+    this.#report(plan, failed);
+    return { failed };
+  }
+
+  #ensureLoaded(model: string, planned: PlannedVersion, current: HostedModel | undefined): Promise<VersionState> {
+    const existing = current?.states.get(planned.version);
+    if (existing?.status === 'ready' && !this.#retired.has(existing.version)) return Promise.resolve(existing);
+    const key = `${model}\u0000${planned.version}`;
+    let load = this.#loads.get(key);
+    if (!load) {
+      load = this.#load(model, planned).finally(() => this.#loads.delete(key));
+      this.#loads.set(key, load);
+    }
+    return load;
+  }
+
+  async #load(model: string, planned: PlannedVersion): Promise<VersionState> {
     const started = performance.now();
-    const state = await this.#load(model, config, file).catch((error: unknown) => ({
-      status: 'failed' as const, reason: error instanceof Error ? error.message : String(error),
-    }));
-    entry.versions.set(file.version, state);
-    const result = state.status === 'ready' ? 'ok' : 'failed';
-    this.options.metrics.modelLoadDuration.observe({ model, result }, (performance.now() - started) / 1000);
-    this.options.metrics.modelReady.set({ model, version: file.version }, state.status === 'ready' ? 1 : 0);
-    if (state.status === 'failed') this.options.logger.error({ model, version: file.version, reason: state.reason }, 'model version failed to load');
-    else this.options.logger.info({ model, version: file.version, loadMs: Math.round(performance.now() - started) }, 'model version loaded');
-  }
-
-  async #load(model: string, config: ModelConfig, file: ModelVersionFile): Promise<VersionState> {
-    const loaded = await this.options.backends[config.backend].load({ model, version: file.version, artifactPath: file.artifactPath });
-    const served = resolveServedSignature(loaded.signature, config);
-    if ('problems' in served) {
-      await loaded.release();
-      throw Errors.modelConfigInvalid(model, served.problems);
+    const { metrics, logger } = this.options;
+    try {
+      const version = await loadVersion(model, planned, this.#loadOptions(planned, true));
+      metrics.modelLoadDuration.observe({ model, result: 'ok' }, (performance.now() - started) / 1000);
+      metrics.modelReady.set({ model, version: planned.version }, 1);
+      logger.info({ model, version: planned.version, loadMs: Math.round(performance.now() - started) }, 'model version loaded');
+      return { status: 'ready', version };
+    } catch (error) {
+      metrics.modelLoadDuration.observe({ model, result: 'failed' }, (performance.now() - started) / 1000);
+      return { status: 'failed', reason: (error as Error).message };
     }
-    const batching = config.dynamic_batching;
-    const scheduler = new ModelScheduler(loaded, {
-      model,
-      version: file.version,
-      maxBatchSize: batching ? config.max_batch_size : 0,
-      maxQueueDelayMicros: batching?.max_queue_delay_microseconds ?? 0,
-      preferredBatchSizes: batching?.preferred_batch_size ?? [],
-      maxQueueSize: batching?.max_queue_size ?? this.options.defaultMaxQueueSize,
-      observer: metricsObserver(this.options.metrics, model, file.version),
-    });
-    const version: ServedVersion = { model, version: file.version, config, served, loaded, scheduler };
-    return { status: 'ready', version };
   }
 
-  /** Every model, for metadata and /info. */
+  #loadOptions(planned: PlannedVersion, observe: boolean) {
+    const { backends, metrics, defaultMaxQueueSize } = this.options;
+    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe };
+  }
+
+  #retire(version: ServedVersion): void {
+    if (this.#retired.has(version)) return;
+    this.#retired.add(version);
+    this.options.metrics.modelReady.set({ model: version.model, version: version.version }, 0);
+    // A request that resolved this version just before the swap enqueues on its scheduler in the
+    // microtasks that follow; closing after the next macrotask lets every such request in.
+    const retiring = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => retireVersion(version))
+      .catch((error: unknown) => this.options.logger.error({ model: version.model, version: version.version, err: error }, 'release failed'))
+      .finally(() => this.#retiring.delete(retiring));
+    this.#retiring.add(retiring);
+  }
+
+  #report(plan: ModelPlan, failed: ApplyResult['failed']): void {
+    if (plan.problem) this.options.logger.error({ model: plan.name, reason: plan.problem }, 'model cannot be served');
+    for (const { version, reason } of failed) {
+      this.options.metrics.modelReady.set({ model: plan.name, version }, 0);
+      this.options.logger.error({ model: plan.name, version, reason }, 'model version failed to load');
+    }
+  }
+
+  /**
+   * Loads and warms a version that is about to serve (before an alias moves to it), so that a load
+   * failure reaches the caller while the registry is still unchanged: throws 422 with the cause.
+   * The loaded version is kept for the apply that follows.
+   */
+  async preload(name: string, planned: PlannedVersion): Promise<void> {
+    const state = await this.#ensureLoaded(name, planned, this.#models.get(name));
+    if (state.status === 'failed') throw Errors.versionLoadFailed(name, planned.version, state.reason);
+    this.#adopt(name, planned.version, state);
+  }
+
+  /**
+   * Keeps a version loaded outside an apply (preload, on-demand) in the model's current entry, where
+   * the next apply reuses it or retires it. Without a current entry to hold it, it is released.
+   */
+  #adopt(name: string, version: string, state: VersionState): void {
+    if (state.status !== 'ready' || this.#retired.has(state.version)) return;
+    const current = this.#models.get(name);
+    const held = current?.states.get(version);
+    if (!current) this.#retire(state.version);
+    else if (held?.status !== 'ready' || held.version !== state.version) (current.states as Map<string, VersionState>).set(version, state);
+  }
+
+  /** Loads a version only to check it (an upload), then releases it: its served signature or the cause. */
+  async trialLoad(model: string, planned: PlannedVersion): Promise<ServedSignature> {
+    const version = await loadVersion(model, planned, this.#loadOptions(planned, false));
+    await retireVersion(version);
+    return version.served;
+  }
+
   list(): HostedModel[] {
-    return [...this.#models.values()];
+    return [...this.#models.values()].sort((a, b) => a.plan.name.localeCompare(b.plan.name));
   }
 
   get(name: string): HostedModel | undefined {
@@ -107,47 +173,54 @@ export class ModelHost {
   }
 
   /**
-   * The version that serves a request: the one asked for, or the highest ready one. Throws 404 for
-   * an unknown model or version and 503 (with the cause) for one that is not ready.
+   * The version that serves a request: `ref` is a version number or an alias name; without it, the
+   * default version. A live version that is not loaded is loaded on demand (once, however many ask).
+   * Throws 404 for an unknown model, version or alias and 503 with the cause for one that cannot serve.
    */
-  resolve(name: string, version?: string): ServedVersion {
+  async resolve(name: string, ref?: string): Promise<ServedVersion> {
     const model = this.#models.get(name);
     if (!model) throw Errors.modelNotFound(name);
-    if (version !== undefined) {
-      const state = model.versions.get(version);
-      if (!state) throw Errors.versionNotFound(name, version);
-      return readyOrThrow(name, state);
-    }
-    for (const state of model.versions.values()) if (state.status === 'ready') return state.version;
-    if (model.problem) throw Errors.modelNotReady(name, model.problem);
-    const first = model.versions.values().next().value;
-    return readyOrThrow(name, first ?? { status: 'failed', reason: 'no version' });
+    const version = ref === undefined ? model.defaultVersion : (model.aliases.get(ref) ?? ref);
+    if (version === undefined) throw Errors.modelNotReady(name, model.plan.problem ?? 'it has no version');
+    const state = model.states.get(version);
+    if (state?.status === 'ready' && !this.#retired.has(state.version)) return state.version;
+    if (state?.status === 'failed') throw Errors.modelNotReady(name, state.reason);
+    const planned = model.plan.versions.find((v) => v.version === version);
+    if (!planned) throw /^\d+$/.test(version) ? Errors.versionNotFound(name, version) : Errors.aliasNotFound(name, version);
+    const loaded = await this.#ensureLoaded(name, planned, this.#models.get(name));
+    if (loaded.status === 'failed') throw Errors.modelNotReady(name, loaded.reason);
+    this.#adopt(name, version, loaded);
+    return (loaded as Extract<VersionState, { status: 'ready' }>).version;
   }
 
-  /** Required models (model.yaml `required`, default true) that have no ready version. */
+  /** Required models whose default version does not serve. */
   requiredNotReady(): string[] {
-    return this.list().filter((m) => m.config?.required !== false && modelStatus(m) !== 'ready').map((m) => m.name);
+    return this.list().filter((m) => m.plan.required && modelStatus(m) !== 'ready').map((m) => m.plan.name);
   }
 
-  /** Models with a version or a model.yaml that failed (what --strict refuses). */
+  /** Models with a problem or a version that failed to load (what --strict refuses). */
   broken(): string[] {
     return this.list()
-      .filter((m) => m.problem !== undefined || [...m.versions.values()].some((s) => s.status === 'failed'))
-      .map((m) => m.name);
+      .filter((m) => m.plan.problem !== undefined || [...m.states.values()].some((s) => s.status === 'failed'))
+      .map((m) => m.plan.name);
   }
 
-  /** Waits for queued and in-flight requests, then releases every version and closes the backends. */
+  /** Refuses new requests, lets queued and running ones finish, releases every version and backend. */
   async close(): Promise<void> {
-    const ready = this.list().flatMap((m) => [...m.versions.values()])
-      .flatMap((state) => (state.status === 'ready' ? [state.version] : []));
-    await Promise.all(ready.map((v) => v.scheduler.close()));
-    await Promise.all(ready.map((v) => v.loaded.release()));
-    await Promise.all(Object.values(this.options.backends).map((backend) => backend.close()));
+    await Promise.all([...this.#applying.values()].map((p) => p.catch(() => undefined)));
+    for (const model of this.#models.values()) {
+      for (const state of model.states.values()) if (state.status === 'ready') this.#retire(state.version);
+    }
     this.#models.clear();
+    await Promise.all([...this.#retiring]);
+    await Promise.all(Object.values(this.options.backends).map((backend) => backend.close()));
   }
 }
 
-function readyOrThrow(name: string, state: VersionState): ServedVersion {
-  if (state.status === 'ready') return state.version;
-  throw Errors.modelNotReady(name, state.status === 'loading' ? 'still loading' : state.reason);
+/** A model's state as a whole: whether its default version serves. */
+export function modelStatus(model: HostedModel): 'ready' | 'loading' | 'failed' {
+  const state = model.defaultVersion === undefined ? undefined : model.states.get(model.defaultVersion);
+  if (state?.status === 'ready') return 'ready';
+  if (state?.status === 'loading') return 'loading';
+  return 'failed';
 }

@@ -7,13 +7,14 @@ import type { ServedSignature } from './served-signature.js';
 export interface ServedVersion {
   readonly model: string;
   readonly version: string;
+  /** Serving settings (from the version's manifest). */
   readonly config: ModelConfig;
   readonly served: ServedSignature;
   readonly loaded: LoadedModel;
   readonly scheduler: ModelScheduler;
 }
 
-/** Where one version of a model stands. */
+/** Where one version of a model stands in this process. */
 export type VersionState =
   | { readonly status: 'loading' }
   | { readonly status: 'ready'; readonly version: ServedVersion }

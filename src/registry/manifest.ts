@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 
+/** An input or output as declared; datatype and shape are filled in from the artifact at registration. */
 const tensorSpec = z.object({
   name: z.string().min(1),
-  datatype: z.enum(DATATYPES),
-  shape: z.array(z.number().int().min(-1)),
+  datatype: z.enum(DATATYPES).optional(),
+  shape: z.array(z.number().int().min(-1)).optional(),
 }).strict();
 
 /**
- * What a version says about itself, immutable once registered. `inputs`/`outputs` must agree with
- * the artifact (checked at upload); `serving` carries the model.yaml serving settings of the version.
+ * What a version says about itself, immutable once registered. Declared `inputs`/`outputs` must agree
+ * with the artifact (checked by loading it at registration, which also fills in what was left out,
+ * so a stored manifest always lists every input and output in full); `serving` carries the model.yaml
+ * serving settings of the version.
  */
 export const manifestSchema = z.object({
   backend: z.enum(['onnx']).default('onnx'),

@@ -5,7 +5,12 @@ import { Errors } from '../errors/catalogue.js';
 import type { InferenceService } from '../inference/inference-service.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ArtifactStore } from '../registry/artifact-store.js';
+import type { Registry } from '../registry/registry.js';
+import type { RegistrySync } from '../registry/registry-sync.js';
 import type { Lifecycle } from './lifecycle.js';
+import { registerOpenApi } from './plugins/open-api.js';
+import { adminModelsRoutes } from './routes/admin-models.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { registerJsonParser } from './plugins/json-parser.js';
 import { renderError, toUmbralError } from './plugins/render-error.js';
@@ -20,6 +25,11 @@ export interface AppDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
   readonly lifecycle: Lifecycle;
+  readonly registry: Registry;
+  readonly artifacts: ArtifactStore;
+  readonly sync: RegistrySync;
+  /** Re-imports the on-disk repository and re-applies the registry (one model, or all). */
+  readonly reload: (model?: string) => Promise<void>;
 }
 
 /** The HTTP application: every route and hook, nothing listening yet (tests use `inject()`). */
@@ -39,7 +49,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerJsonParser(app);
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
+  await registerOpenApi(app);
   await app.register(kserveV2Routes, { ...deps, maxElements: config.limits.maxElements });
+  await app.register(adminModelsRoutes, {
+    ...deps, retainVersions: config.registry.retainVersions, maxArtifactBytes: config.registry.maxArtifactBytes,
+  });
   await app.register(operationsRoutes, deps);
   return app;
 }

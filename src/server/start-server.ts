@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createBackends } from '../backends/backend-registry.js';
@@ -6,7 +8,12 @@ import { InferenceService } from '../inference/inference-service.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { readModelRepository } from '../registry/model-repository.js';
+import type { DiskNotes } from '../registry/build-plan.js';
+import { LocalArtifactStore } from '../registry/local-artifact-store.js';
+import { RegistrySync } from '../registry/registry-sync.js';
+import { seedRegistry } from '../registry/seed-registry.js';
+import { SqlRegistry } from '../registry/sql-registry.js';
+import { openDatabase } from '../store/open-database.js';
 import { buildApp } from './build-app.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -17,34 +24,61 @@ export interface RunningServer {
   readonly logger: Logger;
   /** `http://host:port` it listens on. */
   readonly url: string;
+  /** Re-imports the on-disk repository and reloads every model from the registry (SIGHUP). */
+  reload(model?: string): Promise<void>;
   /**
    * Graceful stop: readiness off at once, keep serving for `shutdownDelayMs`, stop accepting, let
-   * in-flight requests finish within `shutdownTimeoutMs`, then release models and workers.
+   * in-flight requests finish within `shutdownTimeoutMs`, then release models, workers and the store.
    */
   shutdown(reason: string): Promise<void>;
 }
 
 export class StrictModeError extends Error {}
 
-/** Loads the models, builds the app and listens. Rejects (strict mode) when any model is broken. */
+/**
+ * Opens the store, imports the model repository into the registry, loads what the registry says to
+ * serve, builds the app and listens. Rejects (strict mode) when any model is broken.
+ */
 export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const metrics = new Metrics();
   const lifecycle = new Lifecycle();
+  const db = await openDatabase({
+    dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
+    onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
+  });
+  const artifacts = new LocalArtifactStore({
+    dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
+  });
+  const registry = new SqlRegistry(db);
   const backends = createBackends({ workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger });
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
-  await host.loadAll(readModelRepository(config.models.dir));
+  const seed = async (): Promise<Map<string, DiskNotes>> => {
+    if (existsSync(config.models.dir)) return seedRegistry({ registry, artifacts, host, logger }, config.models.dir);
+    logger.warn({ dir: config.models.dir }, 'model repository directory does not exist; serving the registry only');
+    return new Map();
+  };
+  const notes = await seed();
+  const sync = new RegistrySync({ registry, artifacts, host, db, logger, resyncIntervalMs: config.registry.resyncIntervalMs, notes });
+  await sync.start();
+
   const broken = host.broken();
   if (config.models.strict && broken.length > 0) {
+    await sync.stop();
     await host.close();
+    await db.close();
     throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
   }
+  const reload = async (model?: string) => {
+    for (const [name, note] of await seed()) notes.set(name, note);
+    await (model === undefined ? sync.syncAll() : sync.syncModel(model, true));
+  };
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs);
-  const app = await buildApp({ config, logger, metrics, host, inference, lifecycle });
+  const app = await buildApp({ config, logger, metrics, host, inference, lifecycle, registry, artifacts, sync, reload });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
-  logger.info({ url, models: host.list().map((m) => m.name) }, 'umbral is serving');
+  logger.info({ url, models: host.list().map((m) => m.plan.name), store: db.kind }, 'umbral is serving');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => (stopping ??= (async () => {
@@ -57,9 +91,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }, config.server.shutdownTimeoutMs);
     timer.unref();
     await app.close();
+    await sync.stop();
     await host.close();
+    await db.close();
     clearTimeout(timer);
     logger.info('shutdown complete');
   })());
-  return { app, host, logger, url, shutdown };
+  return { app, host, logger, url, reload, shutdown };
 }

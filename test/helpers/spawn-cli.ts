@@ -1,13 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
 export const CLI = join(PACKAGE_ROOT, 'bin/umbral.js');
 
+/** The child's environment: PATH, a data directory of its own (never the checkout's), then `env`. */
+function childEnv(env: Record<string, string>): Record<string, string | undefined> {
+  return { PATH: process.env.PATH, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-cli-data-')), ...env };
+}
+
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -19,7 +26,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 /** Starts `umbral serve` on a free port and resolves once it says where it serves. */
 export function serveCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: childEnv(env) });
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

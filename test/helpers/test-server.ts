@@ -19,7 +19,7 @@ export interface TestServerOptions {
   readonly models?: Readonly<Record<string, string>>;
   /** Extra model directories to create: name → files (relative path → content). */
   readonly extraModels?: Readonly<Record<string, Readonly<Record<string, string | Uint8Array>>>>;
-  /** Config overrides by dotted key. */
+  /** Config overrides by dotted key (each server gets a fresh data directory unless `store.dataDir` is given). */
   readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
@@ -41,7 +41,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const config = loadConfig({
     env: {},
-    overrides: { 'server.port': 0, 'models.dir': repo, 'onnx.workers': 1, 'log.level': 'info', ...options.overrides },
+    overrides: {
+      'server.port': 0, 'models.dir': repo, 'store.dataDir': mkdtempSync(join(tmpdir(), 'umbral-data-')),
+      'onnx.workers': 1, 'log.level': 'info', ...options.overrides,
+    },
   });
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
+import type { UmbralError } from '../../errors/umbral-error.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
 import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
@@ -39,19 +40,18 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
     app.get<{ Params: ModelParams }>(prefix, async (request) => {
       const { model, version } = request.params;
-      const { signature } = host.resolve(model, version).served;
-      return encodeModelMetadata({ name: model, versions: [...(host.get(model)?.versions.keys() ?? [])], ...signature });
+      const { signature } = (await host.resolve(model, version)).served;
+      const versions = host.get(model)?.plan.versions.map((v) => v.version) ?? [];
+      return encodeModelMetadata({ name: model, versions, ...signature });
     });
 
     app.get<{ Params: ModelParams }>(`${prefix}/ready`, async (request, reply) => {
       const { model, version } = request.params;
-      const hosted = host.get(model);
-      if (!hosted) throw Errors.modelNotFound(model);
-      if (version !== undefined && !hosted.versions.has(version)) throw Errors.versionNotFound(model, version);
       try {
-        host.resolve(model, version);
+        await host.resolve(model, version);
         return { name: model, ready: true };
       } catch (error) {
+        if ((error as UmbralError).status !== 503) throw error;
         return reply.code(503).send({ name: model, ready: false, error: (error as Error).message });
       }
     });
@@ -62,7 +62,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {
     if (lifecycle.shuttingDown) throw Errors.shuttingDown();
     // An unknown or broken model answers 404/503 whatever the body, as Triton does: check it first.
-    host.resolve(params.model, params.version);
+    await host.resolve(params.model, params.version);
     const decoded = decodeInferRequest(body, { maxElements: deps.maxElements });
     const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
       name: output.name, classification: output.parameters.classification,

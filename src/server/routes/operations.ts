@@ -20,7 +20,7 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
   app.get('/health/live', async () => ({ status: 'live' }));
 
   app.get('/health/ready', async (_request, reply) => {
-    const models = Object.fromEntries(host.list().map((model) => [model.name, modelStatus(model)]));
+    const models = Object.fromEntries(host.list().map((model) => [model.plan.name, modelStatus(model)]));
     const problems = [
       ...(lifecycle.shuttingDown ? ['shutting down'] : []),
       ...host.requiredNotReady().map((name) => `model '${name}' is not ready`),
@@ -37,15 +37,19 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     version: UMBRAL_VERSION,
     uptimeSeconds: lifecycle.uptimeSeconds(),
     ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0,
-    models: host.list().map((model) => ({
-      name: model.name,
-      required: model.config?.required ?? true,
-      backend: model.config?.backend,
-      maxBatchSize: model.config?.max_batch_size,
-      ...(model.problem ? { problem: model.problem } : {}),
-      versions: [...model.versions.entries()].map(([version, state]) => ({
-        version, status: state.status, ...(state.status === 'failed' ? { reason: state.reason } : {}),
-      })),
+    models: host.list().map(({ plan, states, aliases, defaultVersion }) => ({
+      name: plan.name,
+      required: plan.required,
+      serving: defaultVersion ?? null,
+      aliases: Object.fromEntries(aliases),
+      ...(plan.problem ? { problem: plan.problem } : {}),
+      versions: plan.versions.map(({ version, manifest }) => {
+        const state = states.get(version);
+        return {
+          version, backend: manifest.backend, maxBatchSize: manifest.serving.max_batch_size,
+          status: state?.status ?? 'not loaded', ...(state?.status === 'failed' ? { reason: state.reason } : {}),
+        };
+      }),
     })),
     limits: {
       bodyLimitBytes: config.server.bodyLimitBytes,

@@ -1,0 +1,26 @@
+import type { Manifest } from '../registry/manifest.js';
+
+/** One registered version the host may serve. */
+export interface PlannedVersion {
+  readonly version: string;
+  readonly artifactPath: string;
+  readonly manifest: Manifest;
+}
+
+/**
+ * What the registry says a model should serve: its live versions, its aliases and the default
+ * version (`champion`, else the latest). The host loads what the plan needs and swaps to it.
+ */
+export interface ModelPlan {
+  readonly name: string;
+  /** Server readiness waits for this model (model.yaml `required`, default true). */
+  readonly required: boolean;
+  /** Why the model cannot serve at all (a broken model.yaml, an artifact that cannot be imported). */
+  readonly problem?: string;
+  /** Live versions, highest first. */
+  readonly versions: readonly PlannedVersion[];
+  /** Alias → version. */
+  readonly aliases: Readonly<Record<string, string>>;
+  /** The version `/v2/models/{m}` serves. */
+  readonly defaultVersion: string | undefined;
+}

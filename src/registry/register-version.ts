@@ -1,0 +1,31 @@
+import { Errors } from '../errors/catalogue.js';
+import { isUmbralError } from '../errors/umbral-error.js';
+import type { ModelHost } from '../inference/model-host.js';
+import type { ArtifactStore } from './artifact-store.js';
+import type { Manifest } from './manifest.js';
+import { completeManifest } from './manifest-config.js';
+import type { Actor, Registry, VersionRecord } from './registry.js';
+
+/**
+ * Registers an artifact already in the store as the model's next version: the artifact is loaded
+ * once to prove it serves and agrees with its manifest (whose inputs and outputs are then stored in
+ * full), and only then written to the registry. A failure leaves the registry unchanged.
+ */
+export async function registerVersion(
+  deps: { registry: Registry; artifacts: ArtifactStore; host: ModelHost },
+  model: string,
+  artifact: { sha256: string; size: number },
+  manifest: Manifest,
+  actor: Actor,
+): Promise<VersionRecord> {
+  const existing = (await deps.registry.listVersions(model).catch(() => [])).find((v) => v.artifactSha256 === artifact.sha256);
+  if (existing) throw Errors.duplicateVersion(model, existing.version);
+  const planned = { version: 'candidate', artifactPath: deps.artifacts.path(artifact.sha256), manifest };
+  const served = await deps.host.trialLoad(model, planned).catch((error: unknown) => {
+    if (isUmbralError(error) && error.code === Errors.modelConfigInvalid.code) throw Errors.manifestInvalid([error.message]);
+    throw Errors.artifactInvalid((error as Error).message);
+  });
+  return deps.registry.addVersion(model, {
+    artifactSha256: artifact.sha256, artifactSize: artifact.size, manifest: completeManifest(manifest, served),
+  }, actor);
+}

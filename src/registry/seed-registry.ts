@@ -1,0 +1,55 @@
+import { createReadStream } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ModelHost } from '../inference/model-host.js';
+import type { ArtifactStore } from './artifact-store.js';
+import type { DiskNotes } from './build-plan.js';
+import { modelConfigToManifest } from './manifest-config.js';
+import { readModelRepository, type ModelDefinition } from './model-repository.js';
+import { registerVersion } from './register-version.js';
+import { CHAMPION, type Registry } from './registry.js';
+
+const SYSTEM = 'system';
+
+/**
+ * Imports the on-disk model repository into the registry at start: every version file whose bytes
+ * are not yet a version of its model becomes the next version (in disk order), and a model without a
+ * champion gets its highest version as champion. Returns, per model found on disk, whether it is
+ * required and why it could not be imported, if so; a broken model never stops the others.
+ */
+export async function seedRegistry(
+  deps: { registry: Registry; artifacts: ArtifactStore; host: ModelHost; logger: Logger },
+  dir: string,
+): Promise<Map<string, DiskNotes>> {
+  const notes = new Map<string, DiskNotes>();
+  for (const definition of readModelRepository(dir)) {
+    const required = definition.config?.required ?? true;
+    const problem = definition.problem ?? await importModel(deps, definition);
+    notes.set(definition.name, problem ? { required, problem } : { required });
+  }
+  return notes;
+}
+
+async function importModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
+  const { registry, artifacts, logger } = deps;
+  const manifest = modelConfigToManifest(definition.config as NonNullable<ModelDefinition['config']>);
+  const known = new Set((await registry.listVersions(definition.name).catch(() => [])).map((v) => v.artifactSha256));
+  const problems: string[] = [];
+  for (const file of [...definition.versions].reverse()) {
+    try {
+      // Storing bytes already stored is a no-op: the store is content-addressed.
+      const artifact = await artifacts.put(createReadStream(file.artifactPath));
+      if (known.has(artifact.sha256)) continue;
+      const record = await registerVersion(deps, definition.name, artifact, manifest, SYSTEM);
+      known.add(artifact.sha256);
+      logger.info({ model: definition.name, version: record.version, from: file.artifactPath }, 'imported model version from disk');
+    } catch (error) {
+      problems.push(`version ${file.version} on disk (${file.artifactPath}) cannot be imported: ${(error as Error).message}`);
+    }
+  }
+  const model = await registry.getModel(definition.name);
+  if (model && model.aliases[CHAMPION] === undefined && model.latestVersion !== null) {
+    await registry.setAlias(definition.name, CHAMPION, model.latestVersion, SYSTEM);
+  }
+  for (const problem of problems) logger.error({ model: definition.name, reason: problem }, 'model version not imported');
+  return model?.latestVersion == null && problems.length > 0 ? problems.join('; ') : undefined;
+}

@@ -1,0 +1,170 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { Errors } from '../../errors/catalogue.js';
+import type { ModelHost } from '../../inference/model-host.js';
+import type { ArtifactStore } from '../../registry/artifact-store.js';
+import { registerVersion } from '../../registry/register-version.js';
+import { checkAliasName, isVersionNumber } from '../../registry/registry-names.js';
+import type { RegistrySync } from '../../registry/registry-sync.js';
+import { CHALLENGER, PREVIOUS, type Registry } from '../../registry/registry.js';
+import { auditJson, modelJson, versionJson } from './admin-json.js';
+import { receiveUpload } from './receive-upload.js';
+
+export interface AdminModelsDeps {
+  readonly registry: Registry;
+  readonly artifacts: ArtifactStore;
+  readonly host: ModelHost;
+  readonly sync: RegistrySync;
+  /** Re-imports the on-disk repository and re-applies the registry (POST …/reload, SIGHUP). */
+  readonly reload: (model?: string) => Promise<void>;
+  readonly retainVersions: number;
+  readonly maxArtifactBytes: number;
+}
+
+type M = { Params: { model: string } };
+type MV = { Params: { model: string; version: string } };
+type MA = { Params: { model: string; alias: string } };
+type MVT = { Params: { model: string; version: string; tag: string } };
+
+const ACTOR = 'anonymous';
+const nameParam = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const params = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, nameParam])), required: names });
+
+/** The model registry's admin API (README: "Admin: model registry"). */
+export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsDeps): Promise<void> {
+  const { registry, artifacts, host, sync } = deps;
+  // One byte over the limit reaches the artifact store, which refuses it and keeps nothing.
+  await app.register(multipart, { limits: { files: 1, fields: 8, fileSize: deps.maxArtifactBytes + 1, fieldSize: 1024 * 1024 } });
+
+  const model = async (name: string) => {
+    const record = await registry.getModel(name);
+    if (!record) throw Errors.modelNotFound(name);
+    return record;
+  };
+  const versionNumber = (model: string, text: string) => {
+    const version = Number(text);
+    if (!/^\d+$/.test(text) || !isVersionNumber(version)) throw Errors.versionNotFound(model, text);
+    return version;
+  };
+  const answer = async (name: string) => modelJson(await model(name), host.get(name));
+  /** Loads the version an alias is about to point at, so a failure leaves the registry as it was. */
+  const preload = async (name: string, version: number | undefined) => {
+    if (version === undefined) return;
+    const record = await registry.getVersion(name, version);
+    if (!record) throw Errors.versionNotFound(name, String(version));
+    await host.preload(name, { version: String(version), artifactPath: artifacts.path(record.artifactSha256), manifest: record.manifest });
+  };
+
+  app.post<{ Body: { name: string; description?: string } }>('/admin/models', {
+    schema: { body: { type: 'object', properties: { name: nameParam, description: { type: 'string', maxLength: 2000 } }, required: ['name'], additionalProperties: false } },
+  }, async (request, reply) => {
+    const created = await registry.createModel(request.body.name, request.body.description ?? null, ACTOR);
+    await sync.syncModel(created.name);
+    return reply.code(201).send(modelJson(created, host.get(created.name)));
+  });
+
+  app.get('/admin/models', async () => ({
+    models: (await registry.listModels()).map((record) => modelJson(record, host.get(record.name))),
+  }));
+
+  app.get<M>('/admin/models/:model', { schema: { params: params('model') } }, async (request) => {
+    const name = request.params.model;
+    return { ...(await answer(name)), versions: (await registry.listVersions(name)).map(versionJson) };
+  });
+
+  app.post<M>('/admin/models/:model/versions', { schema: { params: params('model') } }, async (request, reply) => {
+    const name = request.params.model;
+    const upload = await receiveUpload(request, artifacts, deps.maxArtifactBytes);
+    if (upload.alias !== undefined) checkAliasName(upload.alias);
+    const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, ACTOR);
+    if (upload.alias !== undefined) {
+      await preload(name, record.version);
+      await registry.setAlias(name, upload.alias, record.version, ACTOR);
+    }
+    if (deps.retainVersions > 0) await registry.applyRetention(name, deps.retainVersions, ACTOR);
+    await sync.syncModel(name);
+    return reply.code(201).send(versionJson(record));
+  });
+
+  app.get<M>('/admin/models/:model/versions', { schema: { params: params('model') } }, async (request) => {
+    await model(request.params.model);
+    return { versions: (await registry.listVersions(request.params.model)).map(versionJson) };
+  });
+
+  app.get<MV>('/admin/models/:model/versions/:version', { schema: { params: params('model', 'version') } }, async (request) => {
+    const { model: name, version } = request.params;
+    const record = await registry.getVersion(name, versionNumber(name, version));
+    if (!record) throw Errors.versionNotFound(name, version);
+    return versionJson(record);
+  });
+
+  app.delete<MV>('/admin/models/:model/versions/:version', { schema: { params: params('model', 'version') } }, async (request, reply) => {
+    const { model: name, version } = request.params;
+    await registry.deleteVersion(name, versionNumber(name, version), ACTOR);
+    await sync.syncModel(name);
+    return reply.code(204).send();
+  });
+
+  for (const method of ['PUT', 'DELETE'] as const) {
+    app.route<MVT>({
+      method, url: '/admin/models/:model/versions/:version/tags/:tag', schema: { params: params('model', 'version', 'tag') },
+      handler: async (request, reply) => {
+        const { model: name, version, tag } = request.params;
+        const number = versionNumber(name, version);
+        await (method === 'PUT' ? registry.tag(name, number, tag, ACTOR) : registry.untag(name, number, tag, ACTOR));
+        return reply.code(204).send();
+      },
+    });
+  }
+
+  app.put<MA & { Body: { version: number } }>('/admin/models/:model/aliases/:alias', {
+    schema: {
+      params: params('model', 'alias'),
+      body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: false },
+    },
+  }, async (request) => {
+    const { model: name, alias } = request.params;
+    checkAliasName(alias);
+    await preload(name, request.body.version);
+    await registry.setAlias(name, alias, request.body.version, ACTOR);
+    await sync.syncModel(name);
+    return answer(name);
+  });
+
+  app.delete<MA>('/admin/models/:model/aliases/:alias', { schema: { params: params('model', 'alias') } }, async (request) => {
+    const { model: name, alias } = request.params;
+    await registry.deleteAlias(name, alias, ACTOR);
+    await sync.syncModel(name);
+    return answer(name);
+  });
+
+  for (const [action, source] of [['promote', CHALLENGER], ['rollback', PREVIOUS]] as const) {
+    app.post<M>(`/admin/models/:model/${action}`, { schema: { params: params('model') } }, async (request) => {
+      const name = request.params.model;
+      await preload(name, (await model(name)).aliases[source]);
+      await (action === 'promote' ? registry.promote(name, ACTOR) : registry.rollback(name, ACTOR));
+      await sync.syncModel(name);
+      return answer(name);
+    });
+  }
+
+  app.post<M>('/admin/models/:model/reload', { schema: { params: params('model') } }, async (request) => {
+    const name = request.params.model;
+    await model(name);
+    await deps.reload(name);
+    const failed = [...(host.get(name)?.states ?? [])].flatMap(([version, s]) => (s.status === 'failed' ? [{ version, reason: s.reason }] : []));
+    return { ...(await answer(name)), failed };
+  });
+
+  app.get<M & { Querystring: { limit?: number; before?: number } }>('/admin/models/:model/history', {
+    schema: {
+      params: params('model'),
+      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, before: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    },
+  }, async (request) => {
+    const name = request.params.model;
+    await model(name);
+    const entries = await registry.history(name, { limit: request.query.limit, beforeId: request.query.before });
+    return { entries: entries.map(auditJson) };
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import { Errors } from '../../errors/catalogue.js';
+import type { ArtifactStore, StoredArtifact } from '../../registry/artifact-store.js';
+import { manifestSchema, type Manifest } from '../../registry/manifest.js';
+
+/** A version upload as received: the stored artifact and the form's other fields. */
+export interface ReceivedUpload {
+  readonly artifact: StoredArtifact;
+  readonly manifest: Manifest;
+  readonly alias?: string;
+}
+
+const FIELDS = new Set(['manifest', 'sha256', 'alias']);
+
+/**
+ * Reads a multipart version upload: the file field `artifact` is streamed into the artifact store
+ * (hashed on the way, checked against the `sha256` field when that came first, else right after);
+ * `manifest` is JSON checked against the manifest schema. Unknown fields are refused.
+ */
+export async function receiveUpload(request: FastifyRequest, artifacts: ArtifactStore, maxBytes: number): Promise<ReceivedUpload> {
+  if (!request.isMultipart()) throw Errors.unsupportedMediaType(String(request.headers['content-type'] ?? 'none'));
+  const fields: Record<string, string> = {};
+  let artifact: StoredArtifact | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'artifact') throw Errors.invalidRequest(part.fieldname, 'unknown file field; send the model file as "artifact"');
+      if (artifact) throw Errors.invalidRequest('artifact', 'send one artifact per version');
+      const file = part.file;
+      // A file cut at the size limit also fails its hash check: report the limit, the real cause.
+      artifact = await artifacts.put(file, fields.sha256).catch((error: unknown) => {
+        throw file.truncated ? Errors.artifactTooLarge(maxBytes) : error;
+      });
+      if (file.truncated) throw Errors.artifactTooLarge(maxBytes);
+    } else {
+      if (!FIELDS.has(part.fieldname)) throw Errors.invalidRequest(part.fieldname, `unknown field; the fields are artifact, ${[...FIELDS].join(', ')}`);
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (!artifact) throw Errors.invalidRequest('artifact', 'missing: send the model file in the multipart field "artifact"');
+  if (fields.sha256 !== undefined && fields.sha256 !== artifact.sha256) throw Errors.artifactHashMismatch(fields.sha256, artifact.sha256);
+  return { artifact, manifest: parseManifest(fields.manifest), alias: fields.alias };
+}
+
+function parseManifest(text: string | undefined): Manifest {
+  let raw: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw Errors.manifestInvalid([`not JSON: ${(error as Error).message}`]);
+    }
+  }
+  const checked = manifestSchema.safeParse(raw);
+  if (!checked.success) throw Errors.manifestInvalid(checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  return checked.data;
+}

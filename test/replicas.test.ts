@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { loadConfig } from '../src/config/load-config.js';
+import { serveCli } from './helpers/spawn-cli.js';
+import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
+
+const databaseUrl = loadConfig().store.databaseUrl;
+const skip = databaseUrl ? false : 'DATABASE_URL is not set: the two-replica test needs a PostgreSQL server';
+
+/** Polls until `check` holds, returning the milliseconds it took; fails after `limitMs`. */
+async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`not seen within ${limitMs} ms`);
+}
+
+describe('two replicas on one PostgreSQL', { skip }, () => {
+  const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
+  const artifacts = mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-'));
+  const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
+  before(async () => {
+    const env = {
+      DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_ARTIFACTS_DIR: artifacts,
+      UMBRAL_MODELS_DIR: mkdtempSync(join(tmpdir(), 'umbral-empty-models-')), UMBRAL_ONNX_WORKERS: '1',
+      UMBRAL_REGISTRY_RESYNC_MS: '600000',
+    };
+    // The first migrates the schema; the second starts against it.
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
+  });
+  after(async () => {
+    for (const replica of replicas) replica.child.kill('SIGTERM');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+
+  it('serves on B, within one second, a new version and a promotion made through A', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    assert.equal((await uploadVersion(a.url, 'scale', scaleModel(1), { alias: 'champion' })).status, 201);
+    const newModel = await within(1000, async () => (await inferScale(b.url, '/v2/models/scale/infer', 2)).y === 2);
+    assert.ok(newModel < 1000);
+
+    assert.equal((await uploadVersion(a.url, 'scale', scaleModel(2), { alias: 'challenger' })).status, 201);
+    await within(1000, async () => (await inferScale(b.url, '/v2/models/scale/versions/challenger/infer', 2)).y === 4);
+
+    const promote = await fetch(`${a.url}/admin/models/scale/promote`, { method: 'POST' });
+    assert.equal(promote.status, 200);
+    const promoted = await within(1000, async () => (await inferScale(b.url, '/v2/models/scale/infer', 2)).version === '2');
+    assert.ok(promoted < 1000, `B served the promotion after ${promoted.toFixed(0)} ms`);
+
+    const rollback = await fetch(`${b.url}/admin/models/scale/rollback`, { method: 'POST' });
+    assert.equal(rollback.status, 200);
+    await within(1000, async () => (await inferScale(a.url, '/v2/models/scale/infer', 2)).version === '1');
+  });
+});

@@ -1,8 +1,6 @@
-import { loadConfig } from '../config/load-config.js';
 import { isUmbralError } from '../errors/umbral-error.js';
-import { createLogger } from '../observability/logger.js';
-import { StrictModeError, startServer } from '../server/start-server.js';
 import { UMBRAL_VERSION } from '../version.js';
+import { ClientError } from './client-error.js';
 import { parseCommand } from './parse-args.js';
 import { USAGE } from './usage.js';
 
@@ -12,15 +10,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const command = parseCommand(argv);
   if (command.kind === 'help') return print(USAGE);
   if (command.kind === 'version') return print(UMBRAL_VERSION);
-  const config = loadConfig({ file: command.configFile, overrides: command.overrides });
-  const logger = createLogger(config);
-  const server = await startServer(config, logger);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => void server.shutdown(signal).then(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-  return 0;
+  // Loaded on demand: a client command need not load the server (ONNX Runtime, the store), nor help either.
+  if (command.kind === 'models') {
+    const { runModelsCommand } = await import('./run-models-command.js');
+    return runModelsCommand(command, { stdout: print, progress: process.stderr });
+  }
+  const { serve } = await import('./serve.js');
+  return serve(command);
 }
 
 function print(text: string): number {
@@ -34,8 +30,8 @@ main(process.argv.slice(2)).then(
     if (isUmbralError(error) && (error.code === 'UMBRAL_ERR_USAGE' || error.code === 'UMBRAL_ERR_CONFIG_INVALID')) {
       console.error(`umbral: ${error.message}`);
       process.exitCode = EXIT_USAGE;
-    } else if (error instanceof StrictModeError) {
-      console.error(`umbral: ${error.message}`);
+    } else if (error instanceof ClientError) {
+      for (const line of error.describe()) console.error(`umbral: ${line}`);
       process.exitCode = 1;
     } else {
       console.error('umbral: failed:', error instanceof Error ? error.message : error);

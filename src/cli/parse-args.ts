@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { Errors } from '../errors/catalogue.js';
+import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 
 /** What the command line asks for. */
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'serve'; readonly configFile?: string; readonly overrides: Readonly<Record<string, unknown>> };
+  | { readonly kind: 'serve'; readonly configFile?: string; readonly overrides: Readonly<Record<string, unknown>> }
+  | ModelsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -15,6 +17,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
   if (command === '--version' || command === '-v') return { kind: 'version' };
+  if (command === 'models') return parseModelsCommand(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;
   try {

@@ -51,8 +51,8 @@ export const SETTINGS = {
       'Most elements one input tensor may hold; larger shapes get 400.'),
   },
   onnx: {
-    workers: setting('UMBRAL_ONNX_WORKERS', positiveInt, Math.max(1, cores),
-      'Worker threads that run ONNX sessions (default: one per core).'),
+    workers: setting('UMBRAL_ONNX_WORKERS', positiveInt, Math.max(1, cores - 1),
+      'Worker threads that run ONNX sessions (default: one per core but one, which the HTTP side needs).'),
     intraOpThreads: setting('UMBRAL_ONNX_INTRA_OP_THREADS', positiveInt, 1,
       'Threads ONNX Runtime uses inside one run; keep workers × this ≤ cores.'),
   },

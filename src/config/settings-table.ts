@@ -13,7 +13,7 @@ export function renderSettingsTable(): string {
 
 function formatDefault(key: string, value: unknown): string {
   // Defaults computed from the machine (one worker per core) are described, not printed.
-  if (key === 'onnx.workers') return 'number of cores';
+  if (key === 'onnx.workers') return 'cores − 1 (at least 1)';
   return `\`${JSON.stringify(value)}\``;
 }
 

@@ -2,6 +2,7 @@ import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tensor } from '../protocol/tensor.js';
+import { withDeadline } from '../resilience/with-deadline.js';
 import { classify } from './classification.js';
 import type { ModelHost } from './model-host.js';
 import { validateRequest } from './validate-request.js';
@@ -55,14 +56,8 @@ export class InferenceService {
     try {
       const outputNames = call.outputs.map((o) => o.name);
       validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
-      const deadline = AbortSignal.timeout(this.requestTimeoutMs);
-      const signal = AbortSignal.any([call.signal, deadline]);
-      const result = await served.scheduler
-        .infer({ inputs: call.inputs, outputs: outputNames }, signal)
-        .catch((error: unknown) => {
-          throw deadline.aborted ? Errors.deadlineExceeded(this.requestTimeoutMs)
-            : call.signal.aborted ? Errors.cancelled() : error;
-        });
+      const result = await withDeadline(call.signal, this.requestTimeoutMs,
+        (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal));
       const outputs = result.response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
         return k === undefined ? tensor

@@ -64,7 +64,8 @@ export class Metrics {
 
   constructor() {
     // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
-    collectDefaultMetrics({ register: this.registry, prefix: 'umbral_' });
+    // 1 ms sampling: at the default 10 ms the lag percentiles include the sampling interval itself.
+    collectDefaultMetrics({ register: this.registry, prefix: 'umbral_', eventLoopMonitoringPrecision: 1 });
   }
 
   /** Prometheus text exposition. */

@@ -127,35 +127,57 @@ describe('model scheduler', () => {
     assert.deepEqual(results.map((r) => r.batchSize), [1, 1, 1, 1]);
   });
 
-  it('dispatches a preferred batch size at once instead of waiting out the delay', async () => {
+  it('takes a lone request at once when the model is idle, whatever the delay', async () => {
     const model = new RecordingModel(1);
+    const { instance } = scheduler(model, { maxQueueDelayMicros: 3_600_000_000 });
+    const pending = instance.infer(rowsRequest(0), never);
+    assert.deepEqual(model.rowsPerRun(), [1]);
+    assert.equal((await pending).batchSize, 1);
+  });
+
+  it('dispatches a preferred batch size at once instead of waiting out the delay', async () => {
+    const model = new RecordingModel(2);
+    model.held = true;
     const { instance } = scheduler(model, { maxQueueDelayMicros: 3_600_000_000, preferredBatchSizes: [3] });
+    // The first request finds the model idle and runs at once; from then on the model is busy.
+    const busy = instance.infer(rowsRequest(100), never);
     const pending = [0, 1, 2, 3].map((i) => instance.infer(rowsRequest(i * 10), never));
     try {
       // Dispatch happens inside the call that completes the batch; the fourth request waits its hour.
-      assert.deepEqual(model.rowsPerRun(), [3]);
+      assert.deepEqual(model.rowsPerRun(), [1, 3]);
       assert.equal(instance.queueDepth, 1);
     } finally {
+      model.open();
       await instance.close();
     }
+    await busy;
     assert.deepEqual((await Promise.all(pending)).map((r) => r.batchSize), [3, 3, 3, 1]);
   });
 
   it('dispatches a full batch at once, and what there is once the delay has passed', async () => {
-    const model = new RecordingModel(1);
+    const model = new RecordingModel(2);
+    model.held = true;
     const full = scheduler(model, { maxBatchSize: 2, maxQueueDelayMicros: 3_600_000_000 });
+    const busy = full.instance.infer(rowsRequest(9), never);
     const pending = [0, 1].map((i) => full.instance.infer(rowsRequest(i), never));
     try {
-      assert.deepEqual(model.rowsPerRun(), [2]);
+      assert.deepEqual(model.rowsPerRun(), [1, 2]);
     } finally {
+      model.open();
       await full.instance.close();
     }
-    await Promise.all(pending);
-    const late = scheduler(model, { maxBatchSize: 8, maxQueueDelayMicros: 1000 });
+    await Promise.all([busy, ...pending]);
+
+    const slow = new RecordingModel(2);
+    slow.held = true;
+    const late = scheduler(slow, { maxBatchSize: 8, maxQueueDelayMicros: 1000 });
+    const first = late.instance.infer(rowsRequest(9), never);
     const waiting = [0, 1].map((i) => late.instance.infer(rowsRequest(i), never));
-    assert.deepEqual(model.rowsPerRun(), [2], 'below every size, the batch waits for the delay');
-    await Promise.all(waiting);
-    assert.deepEqual(model.rowsPerRun(), [2, 2]);
+    assert.deepEqual(slow.rowsPerRun(), [1], 'below every size, the batch waits for the delay while the model is busy');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(slow.rowsPerRun(), [1, 2], 'once the delay has passed, what there is runs');
+    slow.open();
+    await Promise.all([first, ...waiting]);
   });
 
   it('refuses a request beyond the queue bound with UMBRAL_ERR_QUEUE_FULL and a retry delay', async () => {

@@ -29,12 +29,15 @@ export interface ModelSchedulerOptions {
 /**
  * The only way the data plane runs a loaded model. At most `model.concurrency` runs are in flight;
  * other requests wait in a bounded FIFO queue, where compatible ones merge into batches (dynamic
- * batching, see `planBatch`): the busier the model, the larger the batches.
+ * batching, see `planBatch`): the busier the model, the larger the batches. Unlike Triton, a model
+ * with no run in flight dispatches at once instead of waiting `max_queue_delay` for company: the
+ * delay only buys batch size when requests are bound to arrive, and costs every quiet request.
  */
 export class ModelScheduler {
   readonly #queue: WaitingRequest[] = [];
   readonly #stats = new RunStatistics();
   readonly #policy: BatchPolicy;
+  readonly #idlePolicy: BatchPolicy;
   readonly #idle: (() => void)[] = [];
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -46,6 +49,7 @@ export class ModelScheduler {
       maxQueueDelayMs: options.maxQueueDelayMicros / 1000,
       preferredBatchSizes: options.preferredBatchSizes,
     };
+    this.#idlePolicy = { ...this.#policy, maxQueueDelayMs: 0 };
   }
 
   /** Requests waiting for a run. */
@@ -98,10 +102,12 @@ export class ModelScheduler {
   #pump(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const policy = this.#closing ? { ...this.#policy, maxQueueDelayMs: 0 } : this.#policy;
     const slots = Math.max(1, this.loaded.concurrency);
     while (this.#inFlight < slots && this.#queue.length > 0) {
-      const plan = planBatch(this.#queue, policy, performance.now());
+      // The batching delay is worth paying only while the model is busy, when more requests are
+      // bound to arrive; a model with nothing running takes a lone request at once. Closing drains.
+      const wait = !this.#closing && this.#inFlight > 0;
+      const plan = planBatch(this.#queue, wait ? this.#policy : this.#idlePolicy, performance.now());
       if ('waitMs' in plan) {
         this.#timer = setTimeout(() => this.#pump(), Math.min(Math.ceil(plan.waitMs), MAX_TIMER_MS));
         return;

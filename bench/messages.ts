@@ -1,0 +1,102 @@
+/**
+ * What the bench orchestrator and its child processes say to each other over the fork() IPC
+ * channel. Each child gets one plan and answers with one result (or a failure); the bare server
+ * answers with the address it listens on and then serves until it is killed.
+ */
+
+/** Latency distribution of one run, in milliseconds. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** N request loops against one route for a fixed window (after a warm-up). */
+export interface LoadPlan {
+  readonly kind: 'load';
+  /** Origin, e.g. http://127.0.0.1:8080. */
+  readonly origin: string;
+  readonly path: string;
+  /** JSON request bodies; loop i sends bodies[(i + k) % length] on its k-th request. */
+  readonly bodies: readonly string[];
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** When set, GET this path at the start and at the end of the window (Prometheus text). */
+  readonly metricsPath?: string;
+}
+
+export interface LoadResult {
+  readonly kind: 'load-result';
+  /** Requests answered 2xx whose answer arrived inside the window. */
+  readonly ok: number;
+  /** Non-2xx answers and transport errors inside the window. */
+  readonly errors: number;
+  /** A few of those errors, for the report. */
+  readonly errorSamples: readonly string[];
+  readonly windowMs: number;
+  readonly latency: LatencySummary;
+  /** CPU time the load generator itself used during the window (user + system). */
+  readonly cpuMs: number;
+  readonly metricsAtStart?: string;
+  readonly metricsAtEnd?: string;
+}
+
+/** A GET every `intervalMs` over one connection, recording each answer's latency. */
+export interface ProbePlan {
+  readonly kind: 'probe';
+  readonly origin: string;
+  readonly path: string;
+  readonly intervalMs: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+export interface ProbeResult {
+  readonly kind: 'probe-result';
+  readonly latency: LatencySummary;
+  readonly failures: number;
+}
+
+/** Raw onnxruntime-node sessions in worker threads, each running batches in a tight loop. */
+export interface RawOnnxPlan {
+  readonly kind: 'raw-onnx';
+  readonly modelPath: string;
+  readonly workers: number;
+  readonly intraOpThreads: number;
+  readonly batchSize: number;
+  /** Features per row (the model's second dimension). */
+  readonly rowWidth: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+export interface RawOnnxResult {
+  readonly kind: 'raw-onnx-result';
+  readonly rowsPerSecond: number;
+  readonly runs: number;
+  /** Latency of one session.run(), over every worker. */
+  readonly runLatency: LatencySummary;
+}
+
+/** The fastify route without inference: answers every model with a copy of that model's template. */
+export interface BarePlan {
+  readonly kind: 'bare';
+  /** Response body per model name, as umbral answered the same request. */
+  readonly templates: Readonly<Record<string, unknown>>;
+}
+
+export interface BareListening {
+  readonly kind: 'bare-listening';
+  readonly origin: string;
+}
+
+/** A child that could not do its job. */
+export interface ChildFailure {
+  readonly kind: 'failure';
+  readonly message: string;
+}
+
+export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan;
+export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | ChildFailure;

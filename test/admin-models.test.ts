@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ECHO_MODEL_DIR, getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
@@ -138,5 +141,47 @@ describe('admin API: upload limit', () => {
     } finally {
       await server.shutdown('test over');
     }
+  });
+});
+
+describe('admin API: loads that fail, loads that race, retention', () => {
+  let server: TestServer;
+  const dataDir = mkdtempSync(join(tmpdir(), 'umbral-data-'));
+  before(async () => {
+    server = await startTestServer({ models: {}, overrides: { 'store.dataDir': dataDir, 'registry.retainVersions': 2 } });
+    for (const k of [1, 2, 3, 4]) {
+      const response = await uploadVersion(server.url, 'scale', scaleModel(k), k === 1 ? { alias: 'champion' } : {});
+      assert.equal(response.status, 201, JSON.stringify(response.body));
+    }
+  });
+  after(() => server.shutdown('test over'));
+
+  it('keeps the newest versions and every aliased one (registry.retainVersions)', async () => {
+    const versions = (await getJson(`${server.url}/admin/models/scale/versions`)).body.versions as Array<{ version: number }>;
+    // Two kept, the newest (4, 3); version 1 stays too, as the champion points at it; 2 is retired.
+    assert.deepEqual(versions.map((v) => v.version), [4, 3, 1]);
+    const history = (await getJson(`${server.url}/admin/models/scale/history`)).body.entries as Array<{ action: string }>;
+    assert.equal(history.filter((e) => e.action === 'version.retire').length, 1);
+  });
+
+  it('loads a version once however many requests ask for it at the same moment', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, () => inferScale(server.url, '/v2/models/scale/versions/3/infer', 2)));
+    assert.ok(answers.every((a) => a.status === 200 && a.y === 6), JSON.stringify(answers[0]));
+    const loads = server.logLines().filter((line) => line.msg === 'model version loaded' && line.model === 'scale' && line.version === '3');
+    assert.equal(loads.length, 1);
+  });
+
+  it('answers 422 with the cause when a version fails to load on an alias move, and keeps serving the old one', async () => {
+    const version = (await getJson(`${server.url}/admin/models/scale/versions/4`)).body as { sha256: string };
+    const artifact = join(dataDir, 'artifacts', 'sha256', version.sha256.slice(0, 2), version.sha256);
+    chmodSync(artifact, 0o644);
+    writeFileSync(artifact, 'damaged on disk');
+    const before = (await getJson(`${server.url}/admin/models/scale`)).body.aliases;
+    const moved = await send(`${server.url}/admin/models/scale/aliases/champion`, 'PUT', { version: 4 });
+    assert.equal(moved.status, 422, JSON.stringify(moved.body));
+    assert.equal(moved.body.code, 'UMBRAL_ERR_VERSION_LOAD_FAILED');
+    assert.match(String(moved.body.error), /version 4 of model 'scale' failed to load/);
+    assert.deepEqual((await getJson(`${server.url}/admin/models/scale`)).body.aliases, before);
+    assert.deepEqual(await inferScale(server.url, '/v2/models/scale/infer', 5), { status: 200, version: '1', y: 5, error: undefined });
   });
 });

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UMBRAL_VERSION } from '../src/version.js';
-import { runCli } from './helpers/spawn-cli.js';
+import { cpSync } from 'node:fs';
+import { BUNDLED_MODELS_DIR } from '../src/paths.js';
+import { runCli, serveCli } from './helpers/spawn-cli.js';
+import { ECHO_MODEL_DIR } from './helpers/test-server.js';
 
 describe('the umbral command', () => {
   it('prints help and version', async () => {
@@ -39,5 +42,47 @@ describe('the umbral command', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /strict/);
     assert.match(result.stdout, /broken/);
+  });
+
+  it('applies migrations with umbral migrate, once', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'umbral-migrate-'));
+    const first = await runCli(['migrate'], { UMBRAL_DATA_DIR: data });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /applied to the embedded database .*0001-registry/);
+    const second = await runCli(['migrate'], { UMBRAL_DATA_DIR: data });
+    assert.match(second.stdout, /is up to date/);
+    assert.equal((await runCli(['migrate', '--colour'])).code, 2);
+  });
+
+  it('refuses a second server on a data directory in use, saying which process holds it', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'umbral-locked-'));
+    const models = mkdtempSync(join(tmpdir(), 'umbral-models-'));
+    const first = await serveCli(['--models', models], { UMBRAL_DATA_DIR: data });
+    try {
+      const second = await runCli(['serve', '--port', '0', '--models', models], { UMBRAL_DATA_DIR: data });
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /in use by another umbral process \(pid \d+/);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+  });
+
+  it('reloads the model repository on SIGHUP without a restart', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'umbral-models-'));
+    cpSync(join(BUNDLED_MODELS_DIR, 'spam-classifier'), join(models, 'spam-classifier'), { recursive: true });
+    const { child, url } = await serveCli(['--models', models]);
+    try {
+      assert.equal((await fetch(`${url}/v2/models/echo/ready`)).status, 404);
+      cpSync(ECHO_MODEL_DIR, join(models, 'echo'), { recursive: true });
+      child.kill('SIGHUP');
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await fetch(`${url}/v2/models/echo/ready`)).status;
+      }
+      assert.equal(status, 200, 'the model added on disk serves after SIGHUP');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

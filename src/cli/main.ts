@@ -15,6 +15,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runModelsCommand } = await import('./run-models-command.js');
     return runModelsCommand(command, { stdout: print, progress: process.stderr });
   }
+  if (command.kind === 'migrate') {
+    const { migrateCommand } = await import('./migrate-command.js');
+    return migrateCommand(command.configFile, print);
+  }
   const { serve } = await import('./serve.js');
   return serve(command);
 }

@@ -7,6 +7,7 @@ export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
   | { readonly kind: 'serve'; readonly configFile?: string; readonly overrides: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'migrate'; readonly configFile?: string }
   | ModelsCommand;
 
 /**
@@ -18,6 +19,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
   if (command === '--version' || command === '-v') return { kind: 'version' };
   if (command === 'models') return parseModelsCommand(rest);
+  if (command === 'migrate') return parseMigrate(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;
   try {
@@ -41,4 +43,14 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.port !== undefined) overrides['server.port'] = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
   if (values.strict) overrides['models.strict'] = true;
   return { kind: 'serve', configFile: values.config, overrides };
+}
+
+/** `umbral migrate [--config FILE]`: the database settings come from the configuration, as for serve. */
+function parseMigrate(args: readonly string[]): Command {
+  try {
+    const { values } = parseArgs({ args: [...args], strict: true, allowPositionals: false, options: { config: { type: 'string' } } });
+    return { kind: 'migrate', configFile: values.config };
+  } catch (error) {
+    throw Errors.usage(`${(error as Error).message.split('\n')[0]}; run umbral --help`);
+  }
 }

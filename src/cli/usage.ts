@@ -3,6 +3,7 @@ export const USAGE = `umbral — serve machine-learning models in production
 
 Usage:
   umbral serve [--config FILE] [--models DIR] [--host H] [--port P] [--strict]
+  umbral migrate [--config FILE]
   umbral models push DIR|FILE --model M [--alias A] [--manifest FILE] [--sha256 HEX] [--create]
   umbral models list
   umbral models show M
@@ -19,6 +20,9 @@ serve options (each overrides the environment variable named, which overrides th
   --host H        address to bind (UMBRAL_HOST, default 127.0.0.1)
   --port P        port to listen on, 0 for any free one (UMBRAL_PORT, default 8080)
   --strict        fail the start when any model fails to load (UMBRAL_STRICT)
+
+migrate applies the database migrations (umbral serve also does at start) to the embedded store in
+UMBRAL_DATA_DIR or the PostgreSQL server of DATABASE_URL, and prints what it applied.
 
 models commands (talk to a running server's admin API):
   push            upload a new version of M: an .onnx FILE, or a model DIR (model.yaml plus model.onnx

@@ -8,11 +8,14 @@ import { InferenceService } from '../inference/inference-service.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
+import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { DiskNotes } from '../registry/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
 import { RegistrySync } from '../registry/registry-sync.js';
 import { seedRegistry } from '../registry/seed-registry.js';
+import type { Registry } from '../registry/registry.js';
 import { SqlRegistry } from '../registry/sql-registry.js';
+import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { buildApp } from './build-app.js';
 import { Lifecycle } from './lifecycle.js';
@@ -40,40 +43,61 @@ export class StrictModeError extends Error {}
  * serve, builds the app and listens. Rejects (strict mode) when any model is broken.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
-  const metrics = new Metrics();
-  const lifecycle = new Lifecycle();
   const db = await openDatabase({
     dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
-  const artifacts = new LocalArtifactStore({
-    dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
-  });
-  const registry = new SqlRegistry(db);
+  const metrics = new Metrics();
   const backends = createBackends({ workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger });
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
-  const seed = async (): Promise<Map<string, DiskNotes>> => {
-    if (existsSync(config.models.dir)) return seedRegistry({ registry, artifacts, host, logger }, config.models.dir);
-    logger.warn({ dir: config.models.dir }, 'model repository directory does not exist; serving the registry only');
-    return new Map();
-  };
-  const notes = await seed();
-  const sync = new RegistrySync({ registry, artifacts, host, db, logger, resyncIntervalMs: config.registry.resyncIntervalMs, notes });
-  await sync.start();
-
-  const broken = host.broken();
-  if (config.models.strict && broken.length > 0) {
-    await sync.stop();
+  let sync: RegistrySync | undefined;
+  try {
+    const artifacts = new LocalArtifactStore({
+      dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
+    });
+    const registry = new SqlRegistry(db);
+    const seed = async (): Promise<Map<string, DiskNotes>> => {
+      if (existsSync(config.models.dir)) return seedRegistry({ registry, artifacts, host, logger }, config.models.dir);
+      logger.warn({ dir: config.models.dir }, 'model repository directory does not exist; serving the registry only');
+      return new Map();
+    };
+    const notes = await seed();
+    sync = new RegistrySync({ registry, artifacts, host, db, logger, resyncIntervalMs: config.registry.resyncIntervalMs, notes });
+    await sync.start();
+    const broken = host.broken();
+    if (config.models.strict && broken.length > 0) {
+      throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
+    }
+    const activeSync = sync;
+    const reload = async (model?: string) => {
+      for (const [name, note] of await seed()) notes.set(name, note);
+      await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
+    };
+    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload });
+  } catch (error) {
+    // A start that fails releases what it opened, so that the process can exit.
+    await sync?.stop();
     await host.close();
     await db.close();
-    throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
+    throw error;
   }
-  const reload = async (model?: string) => {
-    for (const [name, note] of await seed()) notes.set(name, note);
-    await (model === undefined ? sync.syncAll() : sync.syncModel(model, true));
-  };
+}
+
+interface Parts {
+  readonly db: Database;
+  readonly metrics: Metrics;
+  readonly host: ModelHost;
+  readonly registry: Registry;
+  readonly artifacts: ArtifactStore;
+  readonly sync: RegistrySync;
+  readonly reload: (model?: string) => Promise<void>;
+}
+
+async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
+  const { db, metrics, host, sync, reload } = parts;
+  const lifecycle = new Lifecycle();
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs);
-  const app = await buildApp({ config, logger, metrics, host, inference, lifecycle, registry, artifacts, sync, reload });
+  const app = await buildApp({ ...parts, config, logger, inference, lifecycle });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

@@ -17,6 +17,8 @@ export interface OpenDatabaseOptions {
   readonly schema?: string;
   /** PostgreSQL only: failures outside any call (dropped idle connections, LISTEN reconnects). */
   readonly onError?: (error: Error) => void;
+  /** Called with the ids of the migrations this open applied (none when the schema was current). */
+  readonly onMigrated?: (applied: readonly string[]) => void;
 }
 
 /**
@@ -29,7 +31,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ? await openPgliteDatabase(options.dataDir)
     : await openPostgresDatabase({ url: options.databaseUrl, schema: options.schema, onError: options.onError });
   try {
-    await migrate(db);
+    const applied = await migrate(db);
+    options.onMigrated?.(applied);
   } catch (error) {
     await db.close();
     throw error;

@@ -1,6 +1,6 @@
 import type { BuiltModel } from './built-model.js';
 import { encodeModel } from './encode-model.js';
-import { mulberry32 } from './mulberry32.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 import { node } from './node-proto.js';
 import type { OnnxTypes } from './onnx.js';
 import { floatTensor } from './tensor-proto.js';

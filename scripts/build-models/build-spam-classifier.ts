@@ -3,7 +3,7 @@ import type { BuiltModel } from './built-model.js';
 import { classifyTexts } from './classify-texts.js';
 import { featurize } from './featurize.js';
 import { decision, sigmoid, trainLogisticRegression, type TrainingOptions } from './logistic-regression.js';
-import { mulberry32 } from './mulberry32.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 import { loadSpamCorpus } from './spam-corpus.js';
 import { spamClassifierGraph } from './spam-classifier-graph.js';
 import { stratifiedSplit } from './stratified-split.js';

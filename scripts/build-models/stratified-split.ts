@@ -1,4 +1,4 @@
-import { shuffle } from './mulberry32.js';
+import { shuffle } from '../../src/random/mulberry32.js';
 
 export interface Split {
   /** Indices into the labelled items, ascending. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
+import { dynamicBatchingSchema } from './model-config.js';
 
 /** An input or output as declared; datatype and shape are filled in from the artifact at registration. */
 const tensorSpec = z.object({
@@ -30,11 +31,7 @@ export const manifestSchema = z.object({
   metrics: z.record(z.string(), z.number()).default({}),
   serving: z.object({
     max_batch_size: z.number().int().nonnegative().default(0),
-    dynamic_batching: z.object({
-      max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
-      preferred_batch_size: z.array(z.number().int().positive()).default([]),
-      max_queue_size: z.number().int().positive().optional(),
-    }).strict().optional(),
+    dynamic_batching: dynamicBatchingSchema.optional(),
   }).strict().default({ max_batch_size: 0 }),
 }).strict();
 

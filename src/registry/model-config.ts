@@ -19,6 +19,14 @@ const versionPolicy = z.union([
   z.object({ specific: z.object({ versions: z.array(z.number().int().nonnegative()).min(1) }).strict() }).strict(),
 ]);
 
+/** Triton-style dynamic batching settings (model.yaml `dynamic_batching`, manifest `serving.dynamic_batching`). */
+export const dynamicBatchingSchema = z.object({
+  max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
+  preferred_batch_size: z.array(z.number().int().positive()).default([]),
+  /** Requests waiting at most; past it callers get 503 with Retry-After. */
+  max_queue_size: z.number().int().positive().optional(),
+}).strict();
+
 export const modelConfigSchema = z.object({
   backend: z.enum(['onnx']).default('onnx'),
   description: z.string().optional(),
@@ -29,12 +37,7 @@ export const modelConfigSchema = z.object({
    * batch dimension and requests are never merged.
    */
   max_batch_size: z.number().int().nonnegative().default(0),
-  dynamic_batching: z.object({
-    max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
-    preferred_batch_size: z.array(z.number().int().positive()).default([]),
-    /** Requests waiting at most; past it callers get 503 with Retry-After. */
-    max_queue_size: z.number().int().positive().optional(),
-  }).strict().optional(),
+  dynamic_batching: dynamicBatchingSchema.optional(),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),
   version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),

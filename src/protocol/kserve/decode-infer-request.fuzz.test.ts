@@ -3,20 +3,10 @@ import assert from 'node:assert/strict';
 import { DATATYPES } from './datatypes.js';
 import { decodeInferRequest } from './decode-infer-request.js';
 import { ProtocolError } from './protocol-error.js';
+import { mulberry32 } from '../../random/mulberry32.js';
 
-/** mulberry32: a small seeded PRNG, so that every run feeds the same bodies. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(0x5eed);
+// Seeded, so that every run feeds the same bodies.
+const random = mulberry32(0x5eed);
 const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
 

@@ -1,6 +1,7 @@
 /**
  * A seeded 32-bit PRNG (mulberry32): the same seed gives the same sequence on every machine, which is
- * what makes the built models byte-identical from one build to the next.
+ * what makes the built models byte-identical from one build to the next, and generated test inputs
+ * replayable.
  */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { after, before, describe, it } from 'node:test';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
@@ -11,11 +13,24 @@ async function admin(url: string, method: string, body?: unknown): Promise<void>
   assert.equal(response.status, 200, `${method} ${url}: ${await response.text()}`);
 }
 
+/** Resident memory after a full garbage collection, so that garbage not yet collected is not counted. */
+function residentAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().rss;
+}
+
+/** Each version carries 4 MiB of weights: a session leaked per cycle would add ≥ 200 MB over 50 cycles. */
+const WEIGHT_FLOATS = 1 << 20;
+
 describe('hot swap under traffic', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer({ models: { echo: ECHO_MODEL_DIR } });
-    for (const k of [1, 2, 3]) assert.equal((await uploadVersion(server.url, 'scale', scaleModel(k), k === 1 ? { alias: 'champion' } : {})).status, 201);
+    for (const k of [1, 2, 3]) {
+      const upload = await uploadVersion(server.url, 'scale', scaleModel(k, WEIGHT_FLOATS), k === 1 ? { alias: 'champion' } : {});
+      assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    }
   });
   after(() => server.shutdown('test over'));
 
@@ -47,7 +62,7 @@ describe('hot swap under traffic', () => {
         await admin(`${models}/rollback`, 'POST');
         await admin(`${models}/aliases/champion`, 'PUT', { version: next });
         // After a warm-up (the embedded database's and V8's own growth), resident memory stays flat.
-        if (cycle === 49 || cycle === 99) rss.push(process.memoryUsage().rss);
+        if (cycle === 49 || cycle === 99) rss.push(residentAfterGc());
       }
     } finally {
       stop = true;
@@ -56,6 +71,6 @@ describe('hot swap under traffic', () => {
     assert.ok(answered > 200, `clients kept sending (${answered} requests)`);
     assert.deepEqual(wrong.slice(0, 3), [], `${wrong.length} of ${answered} answers failed or came from another version`);
     const growthMb = ((rss[1] as number) - (rss[0] as number)) / 2 ** 20;
-    assert.ok(growthMb < 40, `resident memory grew ${growthMb.toFixed(1)} MB over the last 50 cycles`);
+    assert.ok(growthMb < 100, `resident memory grew ${growthMb.toFixed(1)} MB over the last 50 cycles`);
   });
 });

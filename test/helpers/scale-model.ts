@@ -4,17 +4,33 @@ const { onnx } = onnxProto;
 
 /**
  * ONNX bytes of `x` FP32 [N,1] → `y` = k·x [N,1]: versions built with different k answer differently,
- * so a test can tell which version served a request from the answer alone.
+ * so a test can tell which version served a request from the answer alone. With `weightFloats`, the
+ * graph also carries a zero weight of that many floats that every run reads (y = k·x + W[0·x]), so
+ * that a leaked session of the version shows in resident memory.
  */
-export function scaleModel(k: number): Uint8Array {
+export function scaleModel(k: number, weightFloats = 0): Uint8Array {
   const T = onnx.TensorProto.DataType;
   const io = (name: string) => onnx.ValueInfoProto.create({
     name, type: { tensorType: { elemType: T.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: 1 }] } } },
   });
+  const node = (opType: string, input: string[], output: string, attribute: object[] = []) =>
+    onnx.NodeProto.create({ opType, input, output: [output], attribute });
+  const constant = (name: string, value: number) => onnx.TensorProto.create({ name, dataType: T.FLOAT, dims: [], floatData: [value] });
+  // The index is computed from the input, so that constant folding cannot drop the weight.
+  const weighted = weightFloats > 0;
   const graph = onnx.GraphProto.create({
     name: `scale-${k}`,
-    node: [onnx.NodeProto.create({ opType: 'Mul', input: ['x', 'k'], output: ['y'] })],
-    initializer: [onnx.TensorProto.create({ name: 'k', dataType: T.FLOAT, dims: [], floatData: [k] })],
+    node: weighted ? [
+      node('Mul', ['x', 'k'], 'kx'),
+      node('Mul', ['x', 'zero'], 'zeros'),
+      node('Cast', ['zeros'], 'index', [onnx.AttributeProto.create({ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: T.INT64 })]),
+      node('Gather', ['w', 'index'], 'picked'),
+      node('Add', ['kx', 'picked'], 'y'),
+    ] : [node('Mul', ['x', 'k'], 'y')],
+    initializer: [
+      constant('k', k),
+      ...(weighted ? [constant('zero', 0), onnx.TensorProto.create({ name: 'w', dataType: T.FLOAT, dims: [weightFloats], rawData: new Uint8Array(weightFloats * 4) })] : []),
+    ],
     input: [io('x')],
     output: [io('y')],
   });

@@ -1,7 +1,6 @@
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openPgliteDatabase } from './pglite-database.js';
-import { openPostgresDatabase } from './postgres-database.js';
 
 /** Where the database is; `config.store` supplies the first two. */
 export interface OpenDatabaseOptions {
@@ -27,9 +26,10 @@ export interface OpenDatabaseOptions {
  * has the data directory, UMBRAL_ERR_STORE_UNAVAILABLE when the server cannot be reached.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  // pg is loaded only when a server is configured: an embedded start need not pay for it.
   const db = options.databaseUrl === ''
     ? await openPgliteDatabase(options.dataDir)
-    : await openPostgresDatabase({ url: options.databaseUrl, schema: options.schema, onError: options.onError });
+    : await (await import('./postgres-database.js')).openPostgresDatabase({ url: options.databaseUrl, schema: options.schema, onError: options.onError });
   try {
     const applied = await migrate(db);
     options.onMigrated?.(applied);

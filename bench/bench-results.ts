@@ -2,12 +2,19 @@ import type { HeavyResults } from './heavy-model-bench.js';
 import type { Timing } from './jobs.js';
 import type { Machine } from './machine.js';
 import type { LoadResult } from './messages.js';
+import type { ServerSettings } from './server-settings.js';
 import type { SmallModelRow } from './small-model-bench.js';
+import type { StartupResults } from './startup-bench.js';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
   readonly machine: Machine;
   readonly timing: Timing;
+  /** What the measured server ran with (its defaults, read back from GET /info). */
+  readonly settings: ServerSettings;
+  /** Whether the onnx worker count is the server's default or came from --onnx-workers. */
+  readonly workersSetBy: 'default' | 'flag';
+  readonly startup: StartupResults;
   readonly small: readonly SmallModelRow[];
   readonly heavy: HeavyResults;
 }

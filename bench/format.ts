@@ -20,3 +20,13 @@ export function formatBatch(rows: number): string {
 export function formatCores(cores: number): string {
   return Number.isFinite(cores) ? cores.toFixed(2) : 'n/a';
 }
+
+/** Milliseconds as seconds, two decimals. */
+export function formatSeconds(ms: number): string {
+  return Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'n/a';
+}
+
+/** Bytes as MiB, whole. */
+export function formatMiB(bytes: number): string {
+  return Number.isFinite(bytes) ? Math.round(bytes / 2 ** 20).toLocaleString('en-US') : 'n/a';
+}

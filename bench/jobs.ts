@@ -37,17 +37,17 @@ export async function measureRawOnnx(children: Children, timing: Timing, plan: O
 }
 
 /**
- * Sends one one-row request and returns the parsed answer; throws unless it is 200 with one row in
- * every output (what the load runs rely on without reading their answers).
+ * Sends one request of `rows` rows and returns the parsed answer; throws unless it is 200 with
+ * that many rows in every output (what the load runs rely on without reading their answers).
  */
-export async function preflight(origin: string, path: string, body: string): Promise<unknown> {
+export async function preflight(origin: string, path: string, body: string, rows = 1): Promise<unknown> {
   const answer = await fetch(new URL(path, origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await answer.text();
   if (answer.status !== 200) throw new Error(`POST ${path} answered ${answer.status}: ${text.slice(0, 500)}`);
   const parsed = JSON.parse(text) as { outputs?: { name?: string; shape?: number[] }[] };
   const outputs = parsed.outputs ?? [];
-  if (outputs.length === 0 || outputs.some((output) => output.shape?.[0] !== 1)) {
-    throw new Error(`POST ${path}: expected one row in every output, got ${text.slice(0, 500)}`);
+  if (outputs.length === 0 || outputs.some((output) => output.shape?.[0] !== rows)) {
+    throw new Error(`POST ${path}: expected ${rows} row(s) in every output, got ${text.slice(0, 500)}`);
   }
   return parsed;
 }

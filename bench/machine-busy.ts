@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** Jiffies the machine spent busy and in all, from the first line of /proc/stat (Linux). */
-interface CpuTimes {
+export interface CpuTimes {
   readonly busy: number;
   readonly total: number;
 }
@@ -16,12 +16,17 @@ export async function withMachineBusy<T>(skipMs: number, work: () => Promise<T>)
   let before: CpuTimes | undefined;
   const timer = setTimeout(() => { before = readCpuTimes(); }, skipMs);
   const result = await work().finally(() => clearTimeout(timer));
-  const after = readCpuTimes();
-  if (!before || !after || after.total <= before.total) return { result, machineBusyCores: Number.NaN };
-  return { result, machineBusyCores: ((after.busy - before.busy) / (after.total - before.total)) * availableParallelism() };
+  return { result, machineBusyCores: busyCoresSince(before) };
 }
 
-function readCpuTimes(): CpuTimes | undefined {
+/** Cores the whole machine kept busy since `before` was read; NaN when either reading is missing. */
+export function busyCoresSince(before: CpuTimes | undefined): number {
+  const after = readCpuTimes();
+  if (!before || !after || after.total <= before.total) return Number.NaN;
+  return ((after.busy - before.busy) / (after.total - before.total)) * availableParallelism();
+}
+
+export function readCpuTimes(): CpuTimes | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
     const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);

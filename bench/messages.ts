@@ -92,11 +92,27 @@ export interface BareListening {
   readonly origin: string;
 }
 
+/** Opens the embedded store (PGlite) on an existing data directory and reports what that cost. */
+export interface StoreMemoryPlan {
+  readonly kind: 'store-memory';
+  readonly dataDir: string;
+}
+
+export interface StoreMemoryResult {
+  readonly kind: 'store-memory-result';
+  /** process.memoryUsage().rss with the store's modules imported, before the open. */
+  readonly rssBeforeBytes: number;
+  /** The same right after `openDatabase()` resolved. */
+  readonly rssAfterBytes: number;
+  /** How long `openDatabase()` took (migrations check included). */
+  readonly openMs: number;
+}
+
 /** A child that could not do its job. */
 export interface ChildFailure {
   readonly kind: 'failure';
   readonly message: string;
 }
 
-export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan;
-export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | ChildFailure;
+export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan | StoreMemoryPlan;
+export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | StoreMemoryResult | ChildFailure;

@@ -1,4 +1,4 @@
-/** JSON request bodies of the bench, one row each (the heavy model's batching has to merge them). */
+/** JSON request bodies of the bench. */
 
 /** Width of heavy-mlp's input rows. */
 export const HEAVY_ROW_WIDTH = 256;
@@ -26,14 +26,15 @@ export function echoBody(): string {
 }
 
 /**
- * `count` different one-row bodies for heavy-mlp, with float32 values written the way a Python
- * client's `tolist()` writes them (shortest round-trip of the float32 as a double: ~18 characters).
+ * `count` different bodies of `rows` rows each for heavy-mlp, with float32 values written the way a
+ * Python client's `tolist()` writes them (shortest round-trip of the float32 as a double: ~18
+ * characters).
  */
-export function heavyBodies(count: number, seed = 20240611): string[] {
+export function heavyBodies(count: number, rows: number, seed = 20240611): string[] {
   const random = mulberry32(seed);
   return Array.from({ length: count }, () => {
-    const data = Array.from({ length: HEAVY_ROW_WIDTH }, () => Math.fround(random() * 2 - 1));
-    return JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, HEAVY_ROW_WIDTH], data }] });
+    const data = Array.from({ length: rows * HEAVY_ROW_WIDTH }, () => Math.fround(random() * 2 - 1));
+    return JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [rows, HEAVY_ROW_WIDTH], data }] });
   });
 }
 

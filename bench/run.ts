@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,24 +10,29 @@ import type { Timing } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport } from './report.js';
 import { benchSmallModels } from './small-model-bench.js';
+import { readServerSettings } from './server-settings.js';
 import { startUmbral } from './spawn-server.js';
+import { benchStartup } from './startup-bench.js';
 
 /**
- * `npm run bench`: starts umbral on a temporary model repository, measures the small models against a
- * bare fastify route and the heavy model with batching on, off and against raw onnxruntime, then
- * prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
- * measurement) and --out (another file, for trial runs).
+ * `npm run bench`: times umbral's start-up with a new and an existing data directory and the memory
+ * its embedded store adds; then starts umbral on a temporary model repository, measures the small
+ * models against a bare fastify route and the heavy model with batching on, off and against raw
+ * onnxruntime, then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
+ * measurement), --out (another file, for trial runs) and --onnx-workers (instead of the server's default).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const INTRA_OP_THREADS = 1;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'warmup-ms': { type: 'string', default: '1000' }, 'duration-ms': { type: 'string', default: '5000' }, out: { type: 'string' } },
+    options: {
+      'warmup-ms': { type: 'string', default: '1000' }, 'duration-ms': { type: 'string', default: '5000' }, out: { type: 'string' },
+      'onnx-workers': { type: 'string' },
+    },
   });
+  const workersOverride: Record<string, string> = values['onnx-workers'] === undefined ? {} : { UMBRAL_ONNX_WORKERS: String(positive(values['onnx-workers'], 'onnx-workers', 'workers')) };
   const timing: Timing = { warmupMs: positive(values['warmup-ms'], 'warmup-ms'), durationMs: positive(values['duration-ms'], 'duration-ms') };
   const out = values.out === undefined ? join(root, 'bench', 'RESULTS.md') : resolve(values.out);
-  const workers = availableParallelism();
   const children = new Children();
   const repository = createBenchRepository(root);
   const onSignal = () => {
@@ -38,20 +42,24 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('exit', () => children.killAllNow());
   try {
+    const startup = await benchStartup(children, root);
+    // No onnx setting unless --onnx-workers: the server runs with its defaults, as shipped.
     const server = await startUmbral(children, {
       root, modelsDir: repository.dir, workDir: repository.dataDir,
-      settings: {
-        UMBRAL_LOG_LEVEL: 'warn', UMBRAL_DATA_DIR: repository.dataDir,
-        UMBRAL_ONNX_WORKERS: String(workers), UMBRAL_ONNX_INTRA_OP_THREADS: String(INTRA_OP_THREADS),
-      },
+      settings: { UMBRAL_LOG_LEVEL: 'warn', UMBRAL_DATA_DIR: repository.dataDir, ...workersOverride },
     });
+    const settings = await readServerSettings(server.origin);
     const measure = async () => {
       const small = await benchSmallModels(children, timing, server.origin);
-      const heavy = await benchHeavyModel(children, timing, { umbralOrigin: server.origin, repository, workers, intraOpThreads: INTRA_OP_THREADS });
+      const heavy = await benchHeavyModel(children, timing, {
+        umbralOrigin: server.origin, repository, workers: settings.onnxWorkers, intraOpThreads: settings.intraOpThreads,
+      });
       return { small, heavy };
     };
     const { small, heavy } = await Promise.race([measure(), server.died]);
-    const results: BenchResults = { machine: describeMachine(root), timing, small, heavy };
+    const results: BenchResults = {
+      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy,
+    };
     const report = renderReport(results);
     console.log(report);
     writeFileSync(out, report);
@@ -62,9 +70,9 @@ async function main(): Promise<void> {
   }
 }
 
-function positive(text: string, flag: string): number {
+function positive(text: string, flag: string, unit = 'milliseconds'): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${flag} must be a positive integer (milliseconds), got '${text}'`);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${flag} must be a positive integer (${unit}), got '${text}'`);
   return value;
 }
 

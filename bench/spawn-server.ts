@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Children } from './children.js';
+import { collectTail, fatalLine } from './server-lines.js';
 
 const READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 200;
@@ -37,14 +38,13 @@ export interface UmbralProcess {
  */
 export async function startUmbral(children: Children, options: ServerOptions): Promise<UmbralProcess> {
   const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('UMBRAL_') && key !== 'DATABASE_URL'));
   const child = children.track(spawn(process.execPath, [
     join(options.root, 'bin', 'umbral.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--models', options.modelsDir,
-  ], { cwd: options.workDir, env: { ...env, ...options.settings }, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const tail = collectTail(child);
+  ], { cwd: options.workDir, env: umbralEnv(options.settings), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const tail = collectTail(child, TAIL_LINES, ECHOED_LINES);
   const origin = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(origin, child);
+    await Promise.race([waitReady(origin, child), fatalLine(child)]);
   } catch (error) {
     await children.stop(child);
     throw new Error(`umbral did not start: ${(error as Error).message}\n${tail.join('\n')}`);
@@ -54,6 +54,15 @@ export async function startUmbral(children: Children, options: ServerOptions): P
   });
   died.catch(() => undefined); // only matters while raced; a deliberate stop at the end is no failure
   return { origin, child, died };
+}
+
+/**
+ * This process's environment without any UMBRAL_* variable or DATABASE_URL (so that the server
+ * uses the embedded store in its own data directory), plus `settings`.
+ */
+export function umbralEnv(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([key]) => !key.startsWith('UMBRAL_') && key !== 'DATABASE_URL');
+  return { ...Object.fromEntries(inherited), ...settings };
 }
 
 async function freePort(): Promise<number> {
@@ -74,26 +83,4 @@ async function waitReady(origin: string, child: ChildProcess): Promise<void> {
     await sleep(READY_POLL_MS);
   }
   throw new Error(`/health/ready was not 200 within ${READY_TIMEOUT_MS} ms`);
-}
-
-/** Keeps the last lines of the server's output and echoes the first few. */
-function collectTail(child: ChildProcess): string[] {
-  const tail: string[] = [];
-  let echoed = 0;
-  const onLine = (line: string) => {
-    if (line.length === 0) return;
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
-    if (echoed++ < ECHOED_LINES) console.error(`[umbral] ${line.slice(0, 500)}`);
-  };
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    let pending = '';
-    stream?.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach(onLine);
-    });
-  }
-  return tail;
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { after, before, describe, it } from 'node:test';
+import { residentAfterGc } from '../src/testing/resident-after-gc.js';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
 
@@ -11,13 +10,6 @@ async function admin(url: string, method: string, body?: unknown): Promise<void>
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
   });
   assert.equal(response.status, 200, `${method} ${url}: ${await response.text()}`);
-}
-
-/** Resident memory after a full garbage collection, so that garbage not yet collected is not counted. */
-function residentAfterGc(): number {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-  return process.memoryUsage().rss;
 }
 
 /** Each version carries 4 MiB of weights: a session leaked per cycle would add ≥ 200 MB over 50 cycles. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { residentAfterGc } from '../../testing/resident-after-gc.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,10 +131,11 @@ describe('onnx backend', () => {
       await loaded.release();
     };
     for (let i = 0; i < 5; i++) await cycle();
-    const before = process.memoryUsage().rss;
+    const before = residentAfterGc();
     for (let i = 0; i < 40; i++) await cycle();
     // A leaked session would hold its 4 MiB weight in each of the 2 workers: 320 MiB over 40 cycles.
-    const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
-    assert.ok(grownMiB < 64, `resident memory grew by ${grownMiB.toFixed(1)} MiB`);
+    // The bound sits halfway, above the noise a busy machine adds (CI once saw 100 MiB without a GC).
+    const grownMiB = (residentAfterGc() - before) / 2 ** 20;
+    assert.ok(grownMiB < 160, `resident memory grew by ${grownMiB.toFixed(1)} MiB`);
   });
 });

@@ -1,4 +1,5 @@
 /** JSON request bodies of the bench. */
+import { mulberry32 } from '../src/random/mulberry32.js';
 
 /** Width of heavy-mlp's input rows. */
 export const HEAVY_ROW_WIDTH = 256;
@@ -31,21 +32,10 @@ export function echoBody(): string {
  * characters).
  */
 export function heavyBodies(count: number, rows: number, seed = 20240611): string[] {
+  // Seeded, so that every run sends the same bodies.
   const random = mulberry32(seed);
   return Array.from({ length: count }, () => {
     const data = Array.from({ length: rows * HEAVY_ROW_WIDTH }, () => Math.fround(random() * 2 - 1));
     return JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [rows, HEAVY_ROW_WIDTH], data }] });
   });
-}
-
-/** Small seeded PRNG, so that every run sends the same bodies. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,7 +6,7 @@ import { FormData } from 'undici';
 import { AdminClient, modelPath } from './admin-client.js';
 import { buildManifest } from './build-manifest.js';
 import { ClientError } from './client-error.js';
-import { hashFile } from './hash-file.js';
+import { hashFile } from '../registry/hash-file.js';
 import type { ModelsAction } from './parse-models-args.js';
 import { progressBar, type ProgressStream } from './progress-bar.js';
 import { readManifestFile, readPushSource } from './read-push-source.js';

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ModelHost } from '../inference/model-host.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { DiskNotes } from './build-plan.js';
+import { hashFile } from './hash-file.js';
 import { modelConfigToManifest } from './manifest-config.js';
 import { readModelRepository, type ModelDefinition } from './model-repository.js';
 import { registerVersion } from './register-version.js';
@@ -36,11 +38,14 @@ async function importModel(deps: Parameters<typeof seedRegistry>[0], definition:
   const problems: string[] = [];
   for (const file of [...definition.versions].reverse()) {
     try {
-      // Storing bytes already stored is a no-op: the store is content-addressed.
-      const artifact = await artifacts.put(createReadStream(file.artifactPath));
-      if (known.has(artifact.sha256)) continue;
+      // Hashing reads the file once; only bytes the store lacks are copied in (and checked on the way).
+      const sha256 = await hashFile(file.artifactPath);
+      if (known.has(sha256)) continue;
+      const artifact = (await artifacts.has(sha256))
+        ? { sha256, size: (await stat(file.artifactPath)).size }
+        : await artifacts.put(createReadStream(file.artifactPath), sha256);
       const record = await registerVersion(deps, definition.name, artifact, manifest, SYSTEM);
-      known.add(artifact.sha256);
+      known.add(sha256);
       logger.info({ model: definition.name, version: record.version, from: file.artifactPath }, 'imported model version from disk');
     } catch (error) {
       problems.push(`version ${file.version} on disk (${file.artifactPath}) cannot be imported: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import type { Tensor } from '../protocol/tensor.js';
 import { withDeadline } from '../resilience/with-deadline.js';
 import { classify } from './classification.js';
 import type { ModelHost } from './model-host.js';
+import type { ServedVersion } from './served-version.js';
 import { validateRequest } from './validate-request.js';
 
 /** An output the caller asks for, with Triton's classification extension (top-k labels). */
@@ -17,11 +18,8 @@ export interface RequestedOutput {
   readonly classification?: string | number | boolean;
 }
 
-/** One inference call, protocol-agnostic. */
+/** One inference call, protocol-agnostic, for a version `resolve` returned. */
 export interface InferCall {
-  readonly model: string;
-  /** A version number or an alias name; when absent, the model's default version (champion, else latest). */
-  readonly version?: string;
   readonly inputs: readonly Tensor[];
   /** Outputs to return; all when empty. */
   readonly outputs: readonly RequestedOutput[];
@@ -38,9 +36,10 @@ export interface InferResult {
 }
 
 /**
- * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls this one
- * entry. It resolves the version, checks the request against its signature, schedules it under a
- * deadline and post-processes the outputs. It throws catalogue errors; routes render them.
+ * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls it in two
+ * steps. `resolve` picks the version (404/503 before the body is even decoded, as Triton answers);
+ * `infer` checks the request against that version's signature, schedules it under a deadline and
+ * post-processes the outputs. It throws catalogue errors; routes render them.
  */
 export class InferenceService {
   constructor(
@@ -49,8 +48,15 @@ export class InferenceService {
     private readonly requestTimeoutMs: number,
   ) {}
 
-  async infer(call: InferCall): Promise<InferResult> {
-    const served = await this.host.resolve(call.model, call.version);
+  /**
+   * The version that serves `model`: `version` is a number or an alias name; when absent, the
+   * model's default version (champion, else latest).
+   */
+  resolve(model: string, version?: string): Promise<ServedVersion> {
+    return this.host.resolve(model, version);
+  }
+
+  async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
     const labels = { model: served.model, version: served.version };
     const started = performance.now();
     try {

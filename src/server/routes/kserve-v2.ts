@@ -61,16 +61,14 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
 
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {
     if (lifecycle.shuttingDown) throw Errors.shuttingDown();
-    // An unknown or broken model answers 404/503 whatever the body, as Triton does: check it first.
-    await host.resolve(params.model, params.version);
+    // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
+    const served = await inference.resolve(params.model, params.version);
     const decoded = decodeInferRequest(body, { maxElements: deps.maxElements });
     const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
       name: output.name, classification: output.parameters.classification,
     }));
-    reply.request.served = { model: params.model, version: params.version };
-    const result = await inference.infer({
-      model: params.model, version: params.version, inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply),
-    });
+    reply.request.served = { model: served.model, version: served.version };
+    const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply) });
     reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize };
     const json = encodeInferResponse({
       modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,

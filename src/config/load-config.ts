@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../errors/catalogue.js';
+import { checkConfig, resolveDefaults } from './check-config.js';
 import { SETTINGS, type Config } from './schema.js';
 import { flattenSettings, type Setting } from './setting.js';
 
@@ -40,7 +41,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
   for (const unknown of Object.keys(fromFile)) problems.push(`${unknown} (from ${file}): unknown setting`);
   if (problems.length > 0) throw Errors.configInvalid(problems);
-  return deepFreeze(unflatten(values)) as Config;
+  const config = resolveDefaults(unflatten(values) as Config);
+  problems.push(...checkConfig(config));
+  if (problems.length > 0) throw Errors.configInvalid(problems);
+  return deepFreeze(config);
 }
 
 function readYaml(file: string, problems: string[]): Record<string, unknown> {
@@ -70,7 +74,7 @@ function fromEnv(raw: string, spec: Setting<unknown>): unknown {
   switch (typeof spec.default) {
     case 'number': return raw.trim() === '' ? raw : Number(raw);
     case 'boolean': return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
-    default: return raw;
+    default: return Array.isArray(spec.default) ? raw.split(',').map((item) => item.trim()).filter((item) => item !== '') : raw;
   }
 }
 

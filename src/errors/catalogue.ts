@@ -85,6 +85,42 @@ export const Errors = {
     (ms: number) => `request did not finish within its deadline of ${ms} ms`),
   cancelled: define('UMBRAL_ERR_CANCELLED', { status: 499 }, () => 'request was cancelled by the client'),
 
+  // Access control (401, 403, 429)
+  unauthenticated: define('UMBRAL_ERR_UNAUTHENTICATED', { status: 401 }, (detail: string) =>
+    `${detail}; send 'Authorization: Bearer <API key or access token>' or 'X-API-Key: <key>'`),
+  invalidCredentials: define('UMBRAL_ERR_INVALID_CREDENTIALS', { status: 401 }, () =>
+    'the username or password is wrong, or the account is disabled'),
+  tokenInvalid: define('UMBRAL_ERR_TOKEN_INVALID', { status: 401 }, (reason: string) =>
+    `the access token was refused (${reason}); log in again or refresh it`),
+  refreshTokenInvalid: define('UMBRAL_ERR_REFRESH_TOKEN_INVALID', { status: 401 }, (reason: string) =>
+    `the refresh token was refused (${reason}); log in again`),
+  forbidden: define('UMBRAL_ERR_FORBIDDEN', { status: 403 }, (needed: string) =>
+    `this credential lacks the '${needed}' permission; ask an admin for a key or role that has it`),
+  modelNotAllowed: define('UMBRAL_ERR_MODEL_NOT_ALLOWED', { status: 403 }, (model: string) =>
+    `this credential may not use model '${model}'; its model allow-list does not name it`),
+  scopeNotHeld: define('UMBRAL_ERR_SCOPE_NOT_HELD', { status: 403 }, (scope: string) =>
+    `a credential can only grant what it holds itself, and this one lacks '${scope}'`),
+  registrationClosed: define('UMBRAL_ERR_REGISTRATION_CLOSED', { status: 403 }, () =>
+    'self-registration is closed on this server (auth.registration is admin); ask an admin to create your account'),
+  weakPassword: define('UMBRAL_ERR_WEAK_PASSWORD', { status: 400 }, (problem: string) =>
+    `the password is refused: ${problem}`),
+  userExists: define('UMBRAL_ERR_USER_EXISTS', { status: 409 }, (username: string) =>
+    `a user named '${username}' already exists`),
+  userNotFound: define('UMBRAL_ERR_USER_NOT_FOUND', { status: 404 }, (username: string) =>
+    `there is no user named '${username}'; GET /admin/users lists them`),
+  keyNotFound: define('UMBRAL_ERR_KEY_NOT_FOUND', { status: 404 }, (id: string) =>
+    `there is no API key with id '${id}'; GET /admin/keys lists them`),
+  lastAdmin: define('UMBRAL_ERR_LAST_ADMIN', { status: 409 }, (username: string) =>
+    `'${username}' is the last enabled admin user; make another user admin first`),
+  rateLimited: define('UMBRAL_ERR_RATE_LIMITED', { status: 429, retryable: true },
+    (limit: string, _retryAfterSeconds: number) => `rate limit exceeded (${limit}); retry after the Retry-After delay`,
+    (_limit, retryAfterSeconds) => retryAfterSeconds),
+  loginThrottled: define('UMBRAL_ERR_LOGIN_THROTTLED', { status: 429, retryable: true },
+    (_retryAfterSeconds: number) => 'too many failed logins for this account or address; retry after the Retry-After delay',
+    (retryAfterSeconds) => retryAfterSeconds),
+  rateLimitUnavailable: define('UMBRAL_ERR_RATE_LIMIT_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, () =>
+    'rate limits cannot be checked (Redis is unreachable) and this server fails closed; retry later'),
+
   // Registry and artifacts (admin API)
   invalidName: define('UMBRAL_ERR_INVALID_NAME', { status: 400 }, (what: string, name: string) =>
     `${what} '${name}' is not a valid name; use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`),
@@ -124,6 +160,8 @@ export const Errors = {
       : `configuration is invalid (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`),
   modelConfigInvalid: define('UMBRAL_ERR_MODEL_CONFIG_INVALID', { status: 500 }, (model: string, problems: string[]) =>
     `model '${model}': model.yaml is invalid: ${problems.join('; ')}`),
+  accessNotConfigured: define('UMBRAL_ERR_ACCESS_NOT_CONFIGURED', { status: 500 }, (missing: string[]) =>
+    `access control is not configured: ${missing.join('; ')}`),
   modelLoadFailed: define('UMBRAL_ERR_MODEL_LOAD_FAILED', { status: 500 }, (model: string, detail: string) =>
     `model '${model}' failed to load: ${detail}`),
   usage: define('UMBRAL_ERR_USAGE', { status: 400 }, (detail: string) => detail),

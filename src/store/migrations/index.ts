@@ -1,5 +1,6 @@
 import { registryMigration } from './0001-registry.js';
+import { accessMigration } from './0002-access.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [registryMigration];
+export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration];

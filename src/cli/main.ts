@@ -15,6 +15,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runModelsCommand } = await import('./run-models-command.js');
     return runModelsCommand(command, { stdout: print, progress: process.stderr });
   }
+  if (command.kind === 'keys') {
+    const { runKeysCommand } = await import('./run-keys-command.js');
+    return runKeysCommand(command, { stdout: print, stderr: (text) => console.error(text) });
+  }
+  if (command.kind === 'users') {
+    const { runUsersCommand } = await import('./run-users-command.js');
+    return runUsersCommand(command, { stdout: print, env: process.env, stdin: process.stdin });
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Errors } from '../errors/catalogue.js';
+import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 
 /** What the command line asks for. */
@@ -8,7 +9,9 @@ export type Command =
   | { readonly kind: 'version' }
   | { readonly kind: 'serve'; readonly configFile?: string; readonly overrides: Readonly<Record<string, unknown>> }
   | { readonly kind: 'migrate'; readonly configFile?: string }
-  | ModelsCommand;
+  | ModelsCommand
+  | KeysCommand
+  | UsersCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -19,6 +22,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
   if (command === '--version' || command === '-v') return { kind: 'version' };
   if (command === 'models') return parseModelsCommand(rest);
+  if (command === 'keys') return parseKeysCommand(rest);
+  if (command === 'users') return parseUsersCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;

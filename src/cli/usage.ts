@@ -11,6 +11,15 @@ Usage:
   umbral models promote M
   umbral models rollback M
   umbral models history M [--limit N]
+  umbral keys create --name NAME --scope S [--scope S …] [--model M …] [--expires 30d|12h|DATE]
+                     [--rps N] [--rpm N] [--concurrent N]
+  umbral keys list
+  umbral keys revoke ID
+  umbral users create USERNAME --role ROLE
+  umbral users list
+  umbral users set-role USERNAME ROLE
+  umbral users disable USERNAME
+  umbral users enable USERNAME
   umbral --help
   umbral --version
 
@@ -34,11 +43,38 @@ models commands (talk to a running server's admin API):
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
 
-models options:
+keys commands (talk to a running server's admin API; need the access:admin permission):
+  create          a new API key; stdout gets the key alone, so KEY=$(umbral keys create …) captures
+                  it, and stderr its details; the key is shown only this once
+  list            the keys: scopes, models, expiry, last use, revocation (never the keys themselves)
+  revoke          revoke key ID at once (revoking a revoked key is not an error)
+
+keys create options:
+  --name NAME     what the key is for
+  --scope S       what it may do, repeated or comma-separated: infer, admin:read, admin:write,
+                  access:admin; a key can only be given scopes the caller's own credential holds
+  --model M       restrict it to model M (repeat for more); without it, every model
+  --expires WHEN  a duration (30d, 12h), a date (2027-01-31, midnight UTC) or a date-time with an
+                  offset (2027-01-31T12:00:00Z); without it, the key does not expire
+  --rps N, --rpm N, --concurrent N
+                  its own limits on requests per second, per minute and in flight, replacing the
+                  server's defaults
+
+users commands (talk to a running server's admin API; need the access:admin permission):
+  create          a new user with role ROLE: admin, operator, viewer or client; the password comes
+                  from UMBRAL_NEW_PASSWORD or, when stdin is not a terminal, from the first line of
+                  stdin (umbral users create alice --role viewer < pw.txt); never from a flag, which
+                  other users of the machine can see
+  list            the users, their roles and whether they are disabled
+  set-role        give USERNAME the role ROLE
+  disable         refuse USERNAME's logins and tokens until enabled again
+  enable          let USERNAME log in again
+
+models, keys and users options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)
-  --json          print the server's JSON answer as-is instead of tables
+  --json          print the server's JSON answer as-is instead of tables (keys revoke prints nothing)
   --model M       push: the model to add a version to
   --create        push: create M first when it does not exist
   --alias A       push: point alias A at the new version

@@ -41,6 +41,9 @@ export function checkConfig(config: Config): string[] {
     problems.push('oidc: set all of UMBRAL_OIDC_ISSUER, UMBRAL_OIDC_AUDIENCE and UMBRAL_OIDC_JWKS_URL, or none');
   }
   if (oidc.jwksUrl !== '' && !/^https?:\/\//.test(oidc.jwksUrl)) problems.push('oidc.jwksUrl (UMBRAL_OIDC_JWKS_URL): must be an http(s) URL');
+  if (oidc.issuer !== '' && oidc.issuer === auth.jwtIssuer) {
+    problems.push('oidc.issuer (UMBRAL_OIDC_ISSUER): must differ from auth.jwtIssuer (UMBRAL_JWT_ISSUER), which names umbral\'s own tokens');
+  }
   if (config.env === 'production') problems.push(...productionProblems(config));
   return problems;
 }

@@ -104,6 +104,8 @@ export const Errors = {
     'self-registration is closed on this server (auth.registration is admin); ask an admin to create your account'),
   weakPassword: define('UMBRAL_ERR_WEAK_PASSWORD', { status: 400 }, (problem: string) =>
     `the password is refused: ${problem}`),
+  invalidUsername: define('UMBRAL_ERR_INVALID_USERNAME', { status: 400 }, (username: string) =>
+    `username '${username}' is not valid; use 3-64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit`),
   userExists: define('UMBRAL_ERR_USER_EXISTS', { status: 409 }, (username: string) =>
     `a user named '${username}' already exists`),
   userNotFound: define('UMBRAL_ERR_USER_NOT_FOUND', { status: 404 }, (username: string) =>
@@ -160,8 +162,6 @@ export const Errors = {
       : `configuration is invalid (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`),
   modelConfigInvalid: define('UMBRAL_ERR_MODEL_CONFIG_INVALID', { status: 500 }, (model: string, problems: string[]) =>
     `model '${model}': model.yaml is invalid: ${problems.join('; ')}`),
-  accessNotConfigured: define('UMBRAL_ERR_ACCESS_NOT_CONFIGURED', { status: 500 }, (missing: string[]) =>
-    `access control is not configured: ${missing.join('; ')}`),
   modelLoadFailed: define('UMBRAL_ERR_MODEL_LOAD_FAILED', { status: 500 }, (model: string, detail: string) =>
     `model '${model}' failed to load: ${detail}`),
   usage: define('UMBRAL_ERR_USAGE', { status: 400 }, (detail: string) => detail),

@@ -1,3 +1,4 @@
+import type { Limits } from '../access/principal.js';
 import type { Manifest } from '../registry/manifest.js';
 
 /** One registered version the host may serve. */
@@ -23,4 +24,6 @@ export interface ModelPlan {
   readonly aliases: Readonly<Record<string, string>>;
   /** The version `/v2/models/{m}` serves. */
   readonly defaultVersion: string | undefined;
+  /** Per-caller rate limits of this model (model.yaml `rate_limit`). */
+  readonly limits?: Limits;
 }

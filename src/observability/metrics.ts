@@ -61,8 +61,25 @@ export class Metrics {
     name: 'umbral_model_load_duration_seconds', help: 'Time to load one model version, by result.',
     labelNames: ['model', 'result'] as const, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60], registers: [this.registry],
   });
+  readonly authFailures = new Counter({
+    name: 'umbral_auth_failures_total', help: 'Requests refused by access control, by reason (error code).',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'umbral_rate_limited_total', help: 'Requests refused with 429 by a rate limit.',
+    registers: [this.registry],
+  });
+  readonly rateLimitStoreUp = new Gauge({
+    name: 'umbral_rate_limit_store_up', help: '1 while the rate-limit counter store (memory or Redis) answers, 0 during an outage.',
+    registers: [this.registry],
+  });
+  readonly rateLimitBypassed = new Counter({
+    name: 'umbral_rate_limit_bypassed_total', help: 'Requests let through unchecked because the counter store was down (fail-open).',
+    registers: [this.registry],
+  });
 
   constructor() {
+    this.rateLimitStoreUp.set(1);
     // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
     // 1 ms sampling: at the default 10 ms the lag percentiles include the sampling interval itself.
     collectDefaultMetrics({ register: this.registry, prefix: 'umbral_', eventLoopMonitoringPrecision: 1 });

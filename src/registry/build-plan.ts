@@ -1,3 +1,4 @@
+import type { Limits } from '../access/principal.js';
 import type { ModelPlan } from '../inference/model-plan.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from './registry.js';
@@ -6,6 +7,8 @@ import { CHAMPION, type ModelRecord, type VersionRecord } from './registry.js';
 export interface DiskNotes {
   readonly required: boolean;
   readonly problem?: string;
+  /** model.yaml `rate_limit`, per caller. */
+  readonly limits?: Limits;
 }
 
 /** The serving plan of one model: its live versions, aliases, and champion (else latest) as default. */
@@ -26,6 +29,7 @@ export function buildPlan(
     versions: versions.map((v) => ({ version: String(v.version), artifactPath: artifacts.path(v.artifactSha256), manifest: v.manifest })),
     aliases,
     defaultVersion: champion ?? latest,
+    ...(notes?.limits ? { limits: notes.limits } : {}),
   };
 }
 

@@ -27,6 +27,13 @@ export const dynamicBatchingSchema = z.object({
   max_queue_size: z.number().int().positive().optional(),
 }).strict();
 
+/** Per-caller limits on this model (each key or user gets its own counts); absent fields = no limit. */
+const rateLimitSchema = z.object({
+  requests_per_second: z.number().int().positive().optional(),
+  requests_per_minute: z.number().int().positive().optional(),
+  concurrent: z.number().int().positive().optional(),
+}).strict();
+
 export const modelConfigSchema = z.object({
   backend: z.enum(['onnx']).default('onnx'),
   description: z.string().optional(),
@@ -38,6 +45,7 @@ export const modelConfigSchema = z.object({
    */
   max_batch_size: z.number().int().nonnegative().default(0),
   dynamic_batching: dynamicBatchingSchema.optional(),
+  rate_limit: rateLimitSchema.optional(),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),
   version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),

@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import type { Limits } from '../access/principal.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { DiskNotes } from './build-plan.js';
 import { hashFile } from './hash-file.js';
 import { modelConfigToManifest } from './manifest-config.js';
+import type { ModelConfig } from './model-config.js';
 import { readModelRepository, type ModelDefinition } from './model-repository.js';
 import { registerVersion } from './register-version.js';
 import { CHAMPION, type Registry } from './registry.js';
@@ -26,7 +28,8 @@ export async function seedRegistry(
   for (const definition of readModelRepository(dir)) {
     const required = definition.config?.required ?? true;
     const problem = definition.problem ?? await importModel(deps, definition);
-    notes.set(definition.name, problem ? { required, problem } : { required });
+    const limits = rateLimits(definition.config?.rate_limit);
+    notes.set(definition.name, { required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}) });
   }
   return notes;
 }
@@ -57,4 +60,13 @@ async function importModel(deps: Parameters<typeof seedRegistry>[0], definition:
   }
   for (const problem of problems) logger.error({ model: definition.name, reason: problem }, 'model version not imported');
   return model?.latestVersion == null && problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+function rateLimits(config: ModelConfig['rate_limit']): Limits | undefined {
+  if (!config) return undefined;
+  return {
+    ...(config.requests_per_second ? { requestsPerSecond: config.requests_per_second } : {}),
+    ...(config.requests_per_minute ? { requestsPerMinute: config.requests_per_minute } : {}),
+    ...(config.concurrent ? { concurrent: config.concurrent } : {}),
+  };
 }

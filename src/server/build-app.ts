@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Access } from '../access/open-access.js';
 import type { Config } from '../config/schema.js';
 import { Errors } from '../errors/catalogue.js';
 import type { InferenceService } from '../inference/inference-service.js';
@@ -9,7 +10,12 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { RegistrySync } from '../registry/registry-sync.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { Database } from '../store/database.js';
+import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
 import { registerOpenApi } from './plugins/open-api.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { adminAccessRoutes } from './routes/admin-access.js';
+import { authRoutes } from './routes/auth.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { registerJsonParser } from './plugins/json-parser.js';
@@ -30,6 +36,10 @@ export interface AppDeps {
   readonly sync: RegistrySync;
   /** Re-imports the on-disk repository and re-applies the registry (one model, or all). */
   readonly reload: (model?: string) => Promise<void>;
+  readonly db: Database;
+  readonly access: Access;
+  /** Filled with every route and the access it needs (the permission-matrix test reads it). */
+  readonly routeTable?: RouteAccessEntry[];
 }
 
 /** The HTTP application: every route and hook, nothing listening yet (tests use `inject()`). */
@@ -44,8 +54,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Kubernetes keeps sending for a moment after SIGTERM: answer 503 on closing keep-alive sockets.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // request.ip keys login throttling and anonymous limits: trust X-Forwarded-For only when told to.
+    trustProxy: config.auth.trustProxy,
   });
   registerAccessLog(app, deps.metrics);
+  // Security headers first: their hook must run before access control can refuse a request.
+  await registerSecurityHeaders(app, { corsOrigins: config.server.corsOrigins, corsCredentials: config.server.corsCredentials });
+  const { access } = deps;
+  registerAccessControl(app, {
+    enforced: access.enforced, authenticator: access.authenticator, limiter: access.limiter, metrics: deps.metrics,
+    routes: deps.routeTable ?? [],
+  });
   registerJsonParser(app);
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
@@ -55,5 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps, retainVersions: config.registry.retainVersions, maxArtifactBytes: config.registry.maxArtifactBytes,
   });
   await app.register(operationsRoutes, deps);
+  await app.register(authRoutes, { accounts: access.accounts, jwks: () => access.tokens.jwks() });
+  await app.register(adminAccessRoutes, { ...access, db: deps.db });
   return app;
 }

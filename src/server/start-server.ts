@@ -17,7 +17,9 @@ import type { Registry } from '../registry/registry.js';
 import { SqlRegistry } from '../registry/sql-registry.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
+import { openAccess, type Access } from '../access/open-access.js';
 import { buildApp } from './build-app.js';
+import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
 
 /** A running server. */
@@ -42,7 +44,14 @@ export class StrictModeError extends Error {}
  * Opens the store, imports the model repository into the registry, loads what the registry says to
  * serve, builds the app and listens. Rejects (strict mode) when any model is broken.
  */
-export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+export interface StartOptions {
+  /** Shows a one-time secret (the generated bootstrap admin key) to the operator; default: standard output. */
+  readonly announce?: (text: string) => void;
+  /** Filled with every route and the access it needs. */
+  readonly routeTable?: RouteAccessEntry[];
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const db = await openDatabase({
     dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
@@ -51,6 +60,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const backends = createBackends({ workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger });
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
   let sync: RegistrySync | undefined;
+  let access: Access | undefined;
   try {
     const artifacts = new LocalArtifactStore({
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
@@ -68,14 +78,19 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (config.models.strict && broken.length > 0) {
       throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
     }
+    access = await openAccess({
+      config, db, logger, metrics, modelLimits: (model) => host.get(model)?.plan.limits,
+      announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
+    });
     const activeSync = sync;
     const reload = async (model?: string) => {
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
-    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload });
+    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload, access, routeTable: options.routeTable });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
+    await access?.close();
     await sync?.stop();
     await host.close();
     await db.close();
@@ -91,10 +106,12 @@ interface Parts {
   readonly artifacts: ArtifactStore;
   readonly sync: RegistrySync;
   readonly reload: (model?: string) => Promise<void>;
+  readonly access: Access;
+  readonly routeTable: RouteAccessEntry[] | undefined;
 }
 
 async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
-  const { db, metrics, host, sync, reload } = parts;
+  const { db, metrics, host, sync, reload, access } = parts;
   const lifecycle = new Lifecycle();
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs);
   const app = await buildApp({ ...parts, config, logger, inference, lifecycle });
@@ -115,6 +132,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     }, config.server.shutdownTimeoutMs);
     timer.unref();
     await app.close();
+    await access.close();
     await sync.stop();
     await host.close();
     await db.close();

@@ -41,14 +41,15 @@ export function scaleModel(k: number, weightFloats = 0): Uint8Array {
 /** Uploads a version through the admin API (multipart), optionally with its sha256 and an alias. */
 export async function uploadVersion(
   url: string, model: string, bytes: Uint8Array,
-  fields: { manifest?: unknown; sha256?: string; alias?: string } = {},
+  fields: { manifest?: unknown; sha256?: string; alias?: string; credential?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const form = new FormData();
   if (fields.sha256) form.append('sha256', fields.sha256);
   if (fields.alias) form.append('alias', fields.alias);
   if (fields.manifest !== undefined) form.append('manifest', JSON.stringify(fields.manifest));
   form.append('artifact', new Blob([bytes]), 'model.onnx');
-  const response = await fetch(`${url}/admin/models/${model}/versions`, { method: 'POST', body: form });
+  const headers = fields.credential ? { authorization: `Bearer ${fields.credential}` } : undefined;
+  const response = await fetch(`${url}/admin/models/${model}/versions`, { method: 'POST', body: form, headers });
   return { status: response.status, body: await response.json() as Record<string, unknown> };
 }
 

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { BUNDLED_MODELS_DIR, PACKAGE_ROOT } from '../../src/paths.js';
+import type { RouteAccessEntry } from '../../src/server/plugins/access-control.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 
 export const ECHO_MODEL_DIR = join(PACKAGE_ROOT, 'test/fixtures/models/echo');
@@ -21,6 +22,10 @@ export interface TestServerOptions {
   readonly extraModels?: Readonly<Record<string, Readonly<Record<string, string | Uint8Array>>>>;
   /** Config overrides by dotted key (each server gets a fresh data directory unless `store.dataDir` is given). */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Filled with every route and the access it needs. */
+  readonly routeTable?: RouteAccessEntry[];
+  /** Receives one-time announcements (a generated bootstrap key) instead of standard output. */
+  readonly announce?: (text: string) => void;
 }
 
 /** The bundled example models plus the echo fixture. */
@@ -53,7 +58,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const server = await startServer(config, createLogger(config, sink));
+  const server = await startServer(config, createLogger(config, sink), {
+    announce: options.announce ?? (() => undefined), ...(options.routeTable ? { routeTable: options.routeTable } : {}),
+  });
   return { ...server, logLines: () => lines };
 }
 

@@ -17,5 +17,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // staticCSP: the page sends its own CSP (its scripts by hash), replacing the API's 'none'.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }

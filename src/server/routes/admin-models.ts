@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { ArtifactStore } from '../../registry/artifact-store.js';
@@ -26,8 +26,11 @@ type MV = { Params: { model: string; version: string } };
 type MA = { Params: { model: string; alias: string } };
 type MVT = { Params: { model: string; version: string; tag: string } };
 
-const ACTOR = 'anonymous';
+const READ = { access: 'admin:read' } as const;
+const WRITE = { access: 'admin:write' } as const;
 const nameParam = { type: 'string', minLength: 1, maxLength: 128 } as const;
+/** Who the audit log names for this request. */
+const actor = (request: FastifyRequest) => request.principal?.actor ?? 'anonymous';
 const params = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, nameParam])), required: names });
 
 /** The model registry's admin API (README: "Admin: model registry"). */
@@ -56,68 +59,70 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
   };
 
   app.post<{ Body: { name: string; description?: string } }>('/admin/models', {
+    config: WRITE,
     schema: { body: { type: 'object', properties: { name: nameParam, description: { type: 'string', maxLength: 2000 } }, required: ['name'], additionalProperties: false } },
   }, async (request, reply) => {
-    const created = await registry.createModel(request.body.name, request.body.description ?? null, ACTOR);
+    const created = await registry.createModel(request.body.name, request.body.description ?? null, actor(request));
     await sync.syncModel(created.name);
     return reply.code(201).send(modelJson(created, host.get(created.name)));
   });
 
-  app.get('/admin/models', async () => ({
+  app.get('/admin/models', { config: READ }, async () => ({
     models: (await registry.listModels()).map((record) => modelJson(record, host.get(record.name))),
   }));
 
-  app.get<M>('/admin/models/:model', { schema: { params: params('model') } }, async (request) => {
+  app.get<M>('/admin/models/:model', { config: READ, schema: { params: params('model') } }, async (request) => {
     const name = request.params.model;
     return { ...(await answer(name)), versions: (await registry.listVersions(name)).map(versionJson) };
   });
 
-  app.post<M>('/admin/models/:model/versions', { schema: { params: params('model') } }, async (request, reply) => {
+  app.post<M>('/admin/models/:model/versions', { config: WRITE, schema: { params: params('model') } }, async (request, reply) => {
     const name = request.params.model;
     const upload = await receiveUpload(request, artifacts, deps.maxArtifactBytes);
     if (upload.alias !== undefined) checkAliasName(upload.alias);
-    const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, ACTOR);
+    const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, actor(request));
     if (upload.alias !== undefined) {
       await preload(name, record.version);
-      await registry.setAlias(name, upload.alias, record.version, ACTOR);
+      await registry.setAlias(name, upload.alias, record.version, actor(request));
     }
-    if (deps.retainVersions > 0) await registry.applyRetention(name, deps.retainVersions, ACTOR);
+    if (deps.retainVersions > 0) await registry.applyRetention(name, deps.retainVersions, actor(request));
     await sync.syncModel(name);
     return reply.code(201).send(versionJson(record));
   });
 
-  app.get<M>('/admin/models/:model/versions', { schema: { params: params('model') } }, async (request) => {
+  app.get<M>('/admin/models/:model/versions', { config: READ, schema: { params: params('model') } }, async (request) => {
     await model(request.params.model);
     return { versions: (await registry.listVersions(request.params.model)).map(versionJson) };
   });
 
-  app.get<MV>('/admin/models/:model/versions/:version', { schema: { params: params('model', 'version') } }, async (request) => {
+  app.get<MV>('/admin/models/:model/versions/:version', { config: READ, schema: { params: params('model', 'version') } }, async (request) => {
     const { model: name, version } = request.params;
     const record = await registry.getVersion(name, versionNumber(name, version));
     if (!record) throw Errors.versionNotFound(name, version);
     return versionJson(record);
   });
 
-  app.delete<MV>('/admin/models/:model/versions/:version', { schema: { params: params('model', 'version') } }, async (request, reply) => {
+  app.delete<MV>('/admin/models/:model/versions/:version', { config: WRITE, schema: { params: params('model', 'version') } }, async (request, reply) => {
     const { model: name, version } = request.params;
-    await registry.deleteVersion(name, versionNumber(name, version), ACTOR);
+    await registry.deleteVersion(name, versionNumber(name, version), actor(request));
     await sync.syncModel(name);
     return reply.code(204).send();
   });
 
   for (const method of ['PUT', 'DELETE'] as const) {
     app.route<MVT>({
-      method, url: '/admin/models/:model/versions/:version/tags/:tag', schema: { params: params('model', 'version', 'tag') },
+      method, url: '/admin/models/:model/versions/:version/tags/:tag', config: WRITE, schema: { params: params('model', 'version', 'tag') },
       handler: async (request, reply) => {
         const { model: name, version, tag } = request.params;
         const number = versionNumber(name, version);
-        await (method === 'PUT' ? registry.tag(name, number, tag, ACTOR) : registry.untag(name, number, tag, ACTOR));
+        await (method === 'PUT' ? registry.tag(name, number, tag, actor(request)) : registry.untag(name, number, tag, actor(request)));
         return reply.code(204).send();
       },
     });
   }
 
   app.put<MA & { Body: { version: number } }>('/admin/models/:model/aliases/:alias', {
+    config: WRITE,
     schema: {
       params: params('model', 'alias'),
       body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: false },
@@ -126,29 +131,29 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     const { model: name, alias } = request.params;
     checkAliasName(alias);
     await preload(name, request.body.version);
-    await registry.setAlias(name, alias, request.body.version, ACTOR);
+    await registry.setAlias(name, alias, request.body.version, actor(request));
     await sync.syncModel(name);
     return answer(name);
   });
 
-  app.delete<MA>('/admin/models/:model/aliases/:alias', { schema: { params: params('model', 'alias') } }, async (request) => {
+  app.delete<MA>('/admin/models/:model/aliases/:alias', { config: WRITE, schema: { params: params('model', 'alias') } }, async (request) => {
     const { model: name, alias } = request.params;
-    await registry.deleteAlias(name, alias, ACTOR);
+    await registry.deleteAlias(name, alias, actor(request));
     await sync.syncModel(name);
     return answer(name);
   });
 
   for (const [action, source] of [['promote', CHALLENGER], ['rollback', PREVIOUS]] as const) {
-    app.post<M>(`/admin/models/:model/${action}`, { schema: { params: params('model') } }, async (request) => {
+    app.post<M>(`/admin/models/:model/${action}`, { config: WRITE, schema: { params: params('model') } }, async (request) => {
       const name = request.params.model;
       await preload(name, (await model(name)).aliases[source]);
-      await (action === 'promote' ? registry.promote(name, ACTOR) : registry.rollback(name, ACTOR));
+      await (action === 'promote' ? registry.promote(name, actor(request)) : registry.rollback(name, actor(request)));
       await sync.syncModel(name);
       return answer(name);
     });
   }
 
-  app.post<M>('/admin/models/:model/reload', { schema: { params: params('model') } }, async (request) => {
+  app.post<M>('/admin/models/:model/reload', { config: WRITE, schema: { params: params('model') } }, async (request) => {
     const name = request.params.model;
     await model(name);
     await deps.reload(name);
@@ -157,6 +162,7 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
   });
 
   app.get<M & { Querystring: { limit?: number; before?: number } }>('/admin/models/:model/history', {
+    config: READ,
     schema: {
       params: params('model'),
       querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, before: { type: 'integer', minimum: 1 } }, additionalProperties: false },

@@ -19,6 +19,9 @@ export interface KserveRoutesDeps {
 
 interface ModelParams { model: string; version?: string }
 
+const PUBLIC = { config: { access: 'public' } } as const;
+const INFER = { config: { access: 'infer' } } as const;
+
 /** Extensions of the protocol this server implements (reported by GET /v2). */
 export const EXTENSIONS = ['classification'] as const;
 
@@ -30,22 +33,22 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   const { host, inference, lifecycle } = deps;
   const serverReady = () => !lifecycle.shuttingDown && host.requiredNotReady().length === 0;
 
-  app.get('/v2', async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
-  app.get('/v2/health/live', async () => ({ live: true }));
-  app.get('/v2/health/ready', async (_request, reply) => {
+  app.get('/v2', { config: { access: 'authenticated' } }, async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
+  app.get('/v2/health/live', PUBLIC, async () => ({ live: true }));
+  app.get('/v2/health/ready', PUBLIC, async (_request, reply) => {
     const ready = serverReady();
     return reply.code(ready ? 200 : 503).send({ ready });
   });
 
   for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
-    app.get<{ Params: ModelParams }>(prefix, async (request) => {
+    app.get<{ Params: ModelParams }>(prefix, INFER, async (request) => {
       const { model, version } = request.params;
       const { signature } = (await host.resolve(model, version)).served;
       const versions = host.get(model)?.plan.versions.map((v) => v.version) ?? [];
       return encodeModelMetadata({ name: model, versions, ...signature });
     });
 
-    app.get<{ Params: ModelParams }>(`${prefix}/ready`, async (request, reply) => {
+    app.get<{ Params: ModelParams }>(`${prefix}/ready`, INFER, async (request, reply) => {
       const { model, version } = request.params;
       try {
         await host.resolve(model, version);
@@ -56,7 +59,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
       }
     });
 
-    app.post<{ Params: ModelParams }>(`${prefix}/infer`, async (request, reply) => sendInfer(request.params, request.body, reply));
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, INFER, async (request, reply) => sendInfer(request.params, request.body, reply));
   }
 
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {

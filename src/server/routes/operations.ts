@@ -13,13 +13,15 @@ export interface OperationsRoutesDeps {
   readonly lifecycle: Lifecycle;
 }
 
+const PUBLIC = { config: { access: 'public' } } as const;
+
 /** Health for orchestrators, Prometheus metrics, and /info for people. */
 export async function operationsRoutes(app: FastifyInstance, deps: OperationsRoutesDeps): Promise<void> {
   const { config, host, metrics, lifecycle } = deps;
 
-  app.get('/health/live', async () => ({ status: 'live' }));
+  app.get('/health/live', PUBLIC, async () => ({ status: 'live' }));
 
-  app.get('/health/ready', async (_request, reply) => {
+  app.get('/health/ready', PUBLIC, async (_request, reply) => {
     const models = Object.fromEntries(host.list().map((model) => [model.plan.name, modelStatus(model)]));
     const problems = [
       ...(lifecycle.shuttingDown ? ['shutting down'] : []),
@@ -28,11 +30,11 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     return reply.code(problems.length === 0 ? 200 : 503).send({ status: problems.length === 0 ? 'ready' : 'not ready', problems, models });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: config.auth.publicMetrics ? 'public' : 'admin:read' } }, async (_request, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.render());
   });
 
-  app.get('/info', async () => ({
+  app.get('/info', { config: { access: 'admin:read' } }, async () => ({
     name: 'umbral',
     version: UMBRAL_VERSION,
     uptimeSeconds: lifecycle.uptimeSeconds(),

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { loadConfig } from '../src/config/load-config.js';
+import { ADMIN_KEY, JWT_SECRET, call, createKey, createUser } from './helpers/access-kit.js';
+import { scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { serveCli } from './helpers/spawn-cli.js';
+
+const { store: { databaseUrl }, redis: { url: redisUrl } } = loadConfig();
+const skip = !databaseUrl ? 'DATABASE_URL is not set: the two-replica access test needs a PostgreSQL server'
+  : !redisUrl ? 'REDIS_URL is not set: the two-replica access test needs a Redis server' : false;
+const X = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [2] }] };
+
+/** Polls until `check` holds, returning the milliseconds it took; fails after `limitMs`. */
+async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return assert.fail(`not seen within ${limitMs} ms`);
+}
+
+describe('access control across two replicas (one PostgreSQL, one Redis)', { skip }, () => {
+  const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
+  const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
+  before(async () => {
+    const env = {
+      DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, REDIS_URL: redisUrl, UMBRAL_REDIS_PREFIX: `${schema}:`,
+      UMBRAL_ARTIFACTS_DIR: mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')),
+      UMBRAL_MODELS_DIR: mkdtempSync(join(tmpdir(), 'umbral-empty-models-')), UMBRAL_ONNX_WORKERS: '1',
+      UMBRAL_REGISTRY_RESYNC_MS: '600000', UMBRAL_AUTH: 'on', UMBRAL_ADMIN_KEY: ADMIN_KEY, UMBRAL_JWT_SECRET: JWT_SECRET,
+    };
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    assert.equal((await uploadVersion(a.url, 'scale', scaleModel(1), { alias: 'champion', credential: ADMIN_KEY })).status, 201);
+    await within(2000, async () => (await call(b, 'GET', '/v2/models/scale/ready', { credential: ADMIN_KEY })).status === 200);
+  });
+  after(async () => {
+    for (const replica of replicas) replica.child.kill('SIGTERM');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+
+  it('enforces one global rate limit, not one per replica', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const { key } = await createKey(a, { scopes: ['infer'], limits: { requestsPerMinute: 6 } });
+    // /auth/me is not rate-limited: waiting for B to know the key spends none of its budget.
+    await within(1000, async () => (await call(b, 'GET', '/auth/me', { credential: key })).status === 200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await call(i % 2 === 0 ? a : b, 'POST', '/v2/models/scale/infer', { credential: key, body: X })).status);
+    assert.equal(statuses.filter((s) => s === 200).length, 6, `statuses: ${statuses.join(' ')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 6);
+  });
+
+  it('refuses on B, within one second, a key revoked through A', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const { key, id } = await createKey(a, { scopes: ['infer'] });
+    await within(1000, async () => (await call(b, 'GET', '/v2/models/scale', { credential: key })).status === 200);
+    assert.equal((await call(a, 'DELETE', `/admin/keys/${id}`, { credential: ADMIN_KEY })).status, 204);
+    const seen = await within(1000, async () => (await call(b, 'GET', '/v2/models/scale', { credential: key })).status === 401);
+    assert.ok(seen < 1000, `B refused the revoked key after ${seen.toFixed(0)} ms`);
+  });
+
+  it('accepts on B a login made on A, and applies a disable made on A', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const { accessToken } = await createUser(a, 'roamer', 'client');
+    await within(1000, async () => (await call(b, 'GET', '/auth/me', { credential: accessToken })).status === 200);
+    assert.equal((await call(a, 'POST', '/admin/users/roamer/disable', { credential: ADMIN_KEY })).status, 200);
+    await within(1000, async () => (await call(b, 'GET', '/auth/me', { credential: accessToken })).status === 401);
+  });
+});

@@ -106,6 +106,7 @@ describe('users, tokens and keys against the real server', () => {
     const listed = await call(server, 'GET', '/admin/keys', { credential: ADMIN_KEY });
     const record = (listed.body.keys as Array<Record<string, unknown>>).find((k) => k.id === id);
     assert.deepEqual({ name: record?.name, scopes: record?.scopes, revokedAt: record?.revokedAt }, { name: 'ci', scopes: ['infer'], revokedAt: null });
+    assert.ok(Date.now() - Date.parse(String(record?.lastUsedAt)) < 60_000, `last used: ${String(record?.lastUsedAt)}`);
     assert.ok(!JSON.stringify(listed.body).includes(key.split('_')[2] as string), 'the secret is never listed');
     assert.equal((await call(server, 'DELETE', `/admin/keys/${id}`, { credential: ADMIN_KEY })).status, 204);
     assert.equal((await call(server, 'POST', '/v2/models/spam-classifier/infer', { credential: key, body: SPAM_REQUEST })).status, 401);
@@ -131,5 +132,7 @@ describe('users, tokens and keys against the real server', () => {
     const log = JSON.stringify(server.logLines());
     for (const secret of secrets) assert.ok(!log.includes(secret), 'a secret reached the log');
     assert.ok(!log.includes('a brand new passphrase'), 'a password reached the log');
+    const requests = server.logLines().filter((line) => line.msg === 'request');
+    assert.ok(requests.some((line) => line.principal === 'user:alice'), 'the access log names who called');
   });
 });

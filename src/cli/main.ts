@@ -21,7 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command.kind === 'users') {
     const { runUsersCommand } = await import('./run-users-command.js');
-    return runUsersCommand(command, { stdout: print, env: process.env, stdin: process.stdin });
+    const { newPasswordEnvironment } = await import('../config/client-config.js');
+    return runUsersCommand(command, { stdout: print, env: newPasswordEnvironment(), stdin: process.stdin });
   }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');

@@ -48,3 +48,11 @@ function checkUrl(raw: string, origin: string): string {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** `umbral users create` takes the new password from this variable (or stdin), never from a flag. */
+export const NEW_PASSWORD_VARIABLE = 'UMBRAL_NEW_PASSWORD';
+
+/** The client's environment as the users command reads it: only the new-password variable. */
+export function newPasswordEnvironment(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string | undefined>> {
+  return { [NEW_PASSWORD_VARIABLE]: env[NEW_PASSWORD_VARIABLE] };
+}

@@ -10,7 +10,8 @@ declare module 'fastify' {
 
 /**
  * One log line and one histogram observation per request: request id, method, route, status,
- * latency, and for inference the model, version and batch size. Never bodies or headers.
+ * latency, the caller's key id or username, and for inference the model, version and batch size.
+ * Never bodies or headers.
  */
 export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('served', null);
@@ -24,6 +25,8 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
     request.log.info({
       method: request.method, route, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 100) / 100,
       ...request.served,
+      // Who called (`key:<id>`, `user:<name>`), never the credential itself.
+      ...(request.principal ? { principal: request.principal.actor } : {}),
     }, 'request');
   });
 }

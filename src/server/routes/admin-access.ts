@@ -53,7 +53,11 @@ export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessD
     return reply.code(201).send({ key: created.key, ...keyJson(created.record) });
   });
 
-  app.get('/admin/keys', { config: ADMIN }, async () => ({ keys: (await keys.list()).map(keyJson) }));
+  app.get('/admin/keys', { config: ADMIN }, async () => {
+    // Last-used times are written in batches; write this replica's pending ones so the list is current.
+    await directory.flush();
+    return { keys: (await keys.list()).map(keyJson) };
+  });
 
   app.delete<{ Params: { id: string } }>('/admin/keys/:id', {
     config: ADMIN, schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } },

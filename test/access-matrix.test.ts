@@ -75,6 +75,6 @@ describe('permission matrix: every role against every route', () => {
   it('is documented in the README exactly as the server enforces it', () => {
     const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
     const expected = renderAccessTables(routes);
-    assert.equal(readAccessSection(readme), expected, `README's access section should read:\n${expected}`);
+    assert.equal(readAccessSection(readme), expected, 'README\'s permission matrix is stale: run npm run docs:access');
   });
 });

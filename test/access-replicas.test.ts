@@ -4,26 +4,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { ADMIN_KEY, JWT_SECRET, call, createKey, createUser } from './helpers/access-kit.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
 
 const { store: { databaseUrl }, redis: { url: redisUrl } } = loadConfig();
 const skip = !databaseUrl ? 'DATABASE_URL is not set: the two-replica access test needs a PostgreSQL server'
   : !redisUrl ? 'REDIS_URL is not set: the two-replica access test needs a Redis server' : false;
 const X = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [2] }] };
-
-/** Polls until `check` holds, returning the milliseconds it took; fails after `limitMs`. */
-async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < limitMs) {
-    if (await check()) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return assert.fail(`not seen within ${limitMs} ms`);
-}
 
 describe('access control across two replicas (one PostgreSQL, one Redis)', { skip }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
@@ -41,13 +31,7 @@ describe('access control across two replicas (one PostgreSQL, one Redis)', { ski
     assert.equal((await uploadVersion(a.url, 'scale', scaleModel(1), { alias: 'champion', credential: ADMIN_KEY })).status, 201);
     await within(2000, async () => (await call(b, 'GET', '/v2/models/scale/ready', { credential: ADMIN_KEY })).status === 200);
   });
-  after(async () => {
-    for (const replica of replicas) replica.child.kill('SIGTERM');
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
+  after(() => stopReplicas(replicas, databaseUrl, schema));
 
   it('enforces one global rate limit, not one per replica', async () => {
     const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];

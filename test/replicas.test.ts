@@ -4,23 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
+import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
 
 const databaseUrl = loadConfig().store.databaseUrl;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: the two-replica test needs a PostgreSQL server';
-
-/** Polls until `check` holds, returning the milliseconds it took; fails after `limitMs`. */
-async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < limitMs) {
-    if (await check()) return performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`not seen within ${limitMs} ms`);
-}
 
 describe('two replicas on one PostgreSQL', { skip }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
@@ -36,13 +26,7 @@ describe('two replicas on one PostgreSQL', { skip }, () => {
     replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
     replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
   });
-  after(async () => {
-    for (const replica of replicas) replica.child.kill('SIGTERM');
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
+  after(() => stopReplicas(replicas, databaseUrl, schema));
 
   it('serves on B, within one second, a new version and a promotion made through A', async () => {
     const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];

@@ -1,11 +1,13 @@
 import { Errors } from '../errors/catalogue.js';
-import { checkName } from '../registry/registry-names.js';
 import type { Database, Queryable } from '../store/database.js';
 import { ACCESS_CHANNEL } from './access-channel.js';
 import { appendAuthEvent } from './auth-events.js';
+import { checkNewKey, type NewApiKey, type ValidKey } from './api-key-input.js';
 import { generateSecret, sha256Hex } from './opaque-secret.js';
 import { PERMISSIONS, isPermission, type Permission } from './permissions.js';
 import type { Limits } from './principal.js';
+
+export type { NewApiKey } from './api-key-input.js';
 
 /** An API key as the admin API shows it: everything but the secret, of which only a hash is kept. */
 export interface ApiKeyRecord {
@@ -34,15 +36,6 @@ export interface ActiveKey extends Pick<ApiKeyRecord, 'id' | 'name' | 'scopes' |
   readonly secretSha256: string;
 }
 
-/** What an admin asks for when creating a key. */
-export interface NewApiKey {
-  readonly name: string;
-  readonly scopes: Permission[];
-  readonly models?: string[] | null;
-  readonly limits?: Limits | null;
-  readonly expiresAt?: Date | null;
-}
-
 /** A configured admin key is stored under this id; generated ids (16 characters) never collide with it. */
 export const BOOTSTRAP_KEY_ID = 'bootstrap';
 /** Longer credentials are never keys: refused before hashing. */
@@ -51,9 +44,6 @@ export const MAX_KEY_LENGTH = 1024;
 /** Any constant other than the migrator's: replicas starting at once take turns to bootstrap. */
 const BOOTSTRAP_LOCK = 0x756d626b; // "umbk"
 const CONFIGURED_KEY = new RegExp(`^[\\x21-\\x7e]{32,${MAX_KEY_LENGTH}}$`);
-const MAX_NAME = 100;
-const MAX_MODELS = 1000;
-const LIMIT_FIELDS = ['requestsPerSecond', 'requestsPerMinute', 'concurrent'] as const;
 const COLUMNS = 'id, name, scopes, models, limits, expires_at, created_by, created_at, revoked_at, revoked_by, last_used_at';
 
 interface KeyRow {
@@ -178,8 +168,6 @@ export class KeyStore {
   }
 }
 
-type ValidKey = Pick<ApiKeyRecord, 'name' | 'scopes' | 'models' | 'limits' | 'expiresAt'>;
-
 async function insertKey(tx: Queryable, key: ValidKey & { id: string; secretSha256: string; createdBy: string }): Promise<ApiKeyRecord> {
   const [row] = await tx.query<KeyRow>(
     `INSERT INTO umbral_api_keys (id, name, secret_sha256, scopes, models, limits, expires_at, created_by)
@@ -188,61 +176,6 @@ async function insertKey(tx: Queryable, key: ValidKey & { id: string; secretSha2
       key.expiresAt?.toISOString() ?? null, key.createdBy]);
   if (!row) throw Errors.internal('inserting an API key returned no row');
   return toRecord(row);
-}
-
-/** Checks an admin's request and returns it normalised (scopes and models deduplicated). */
-function checkNewKey(input: NewApiKey, now: Date): ValidKey {
-  const { name, scopes } = input;
-  // Control, format and unassigned characters would make the name unreadable or deceptive in a listing.
-  if (typeof name !== 'string' || name.trim() === '' || [...name].length > MAX_NAME || /\p{C}/u.test(name)) {
-    throw Errors.invalidRequest('name', `must be 1-${MAX_NAME} printable characters, not only spaces`);
-  }
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw Errors.invalidRequest('scopes', `must list at least one of ${PERMISSIONS.join(', ')}`);
-  }
-  for (const scope of scopes) {
-    if (!isPermission(scope)) throw Errors.invalidRequest('scopes', `'${String(scope)}' is not a permission; use ${PERMISSIONS.join(', ')}`);
-  }
-  return {
-    name,
-    scopes: PERMISSIONS.filter((permission) => scopes.includes(permission)),
-    models: checkModels(input.models ?? null),
-    limits: checkLimits(input.limits ?? null),
-    expiresAt: checkExpiry(input.expiresAt ?? null, now),
-  };
-}
-
-function checkModels(models: string[] | null): string[] | null {
-  if (models === null) return null;
-  if (!Array.isArray(models) || models.length === 0 || models.length > MAX_MODELS) {
-    throw Errors.invalidRequest('models', `must name 1-${MAX_MODELS} models, or be left out to allow every model`);
-  }
-  for (const model of models) checkName('model', model);
-  return [...new Set(models)];
-}
-
-function checkLimits(limits: Limits | null): Limits | null {
-  if (limits === null) return null;
-  if (typeof limits !== 'object' || Array.isArray(limits)) throw Errors.invalidRequest('limits', 'must be an object');
-  const known: readonly string[] = LIMIT_FIELDS;
-  for (const field of Object.keys(limits)) {
-    if (!known.includes(field)) throw Errors.invalidRequest(`limits.${field}`, `is not a limit; use ${LIMIT_FIELDS.join(', ')}`);
-  }
-  const checked: { -readonly [K in keyof Limits]: number } = {};
-  for (const field of LIMIT_FIELDS) {
-    const value = limits[field];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) throw Errors.invalidRequest(`limits.${field}`, 'must be a whole number, 1 or more');
-    checked[field] = value;
-  }
-  return checked;
-}
-
-function checkExpiry(expiresAt: Date | null, now: Date): Date | null {
-  if (expiresAt === null) return null;
-  if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) throw Errors.invalidRequest('expiresAt', 'must be a date and time');
-  if (expiresAt.getTime() <= now.getTime()) throw Errors.invalidRequest('expiresAt', 'must be in the future');
-  return expiresAt;
 }
 
 function json(value: unknown): string | null {

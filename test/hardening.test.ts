@@ -44,6 +44,16 @@ describe('hardening: headers and CORS', () => {
     assert.throws(() => loadConfig({ env: { UMBRAL_CORS_ORIGINS: '*', UMBRAL_CORS_CREDENTIALS: 'true' } }), /cannot be combined/);
   });
 
+  it('refuses self-registration unless it is opened', async () => {
+    const answer = await call(server, 'POST', '/auth/register', { body: { username: 'walk-in', password: 'a fine long passphrase 1' } });
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.code, 'UMBRAL_ERR_REGISTRATION_CLOSED');
+  });
+
+  it('publishes no JWKS for a shared HMAC secret', async () => {
+    assert.equal((await call(server, 'GET', '/.well-known/jwks.json')).status, 404);
+  });
+
   it('keeps the admin key out of the log', () => {
     assert.ok(!JSON.stringify(server.logLines()).includes(ADMIN_KEY));
   });

@@ -1,3 +1,4 @@
+import type { AccessRow } from './access-bench.js';
 import type { HeavyResults } from './heavy-model-bench.js';
 import type { Timing } from './jobs.js';
 import type { Machine } from './machine.js';
@@ -17,6 +18,8 @@ export interface BenchResults {
   readonly startup: StartupResults;
   readonly small: readonly SmallModelRow[];
   readonly heavy: HeavyResults;
+  /** The echo model with access control on, against the open server. */
+  readonly access: readonly AccessRow[];
 }
 
 /** Successful answers per second of a load run (for the heavy model, one row each: rows/s). */

@@ -50,7 +50,7 @@ childEntry('load', async (plan: LoadPlan): Promise<LoadResult> => {
 });
 
 async function requestLoop(pool: Pool, plan: LoadPlan, index: number, window: Window): Promise<void> {
-  const headers = { 'content-type': 'application/json' };
+  const headers = { 'content-type': 'application/json', ...plan.headers };
   for (let k = 0; k < MAX_REQUESTS_PER_LOOP && performance.now() < window.end; k++) {
     const body = plan.bodies[(index + k) % plan.bodies.length];
     const sent = performance.now();

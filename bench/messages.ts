@@ -25,6 +25,8 @@ export interface LoadPlan {
   readonly durationMs: number;
   /** When set, GET this path at the start and at the end of the window (Prometheus text). */
   readonly metricsPath?: string;
+  /** Extra request headers (a credential). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {

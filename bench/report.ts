@@ -2,6 +2,7 @@ import { perSecond, type BenchResults } from './bench-results.js';
 import { formatCores, formatMs, formatRate, formatRatio } from './format.js';
 import { serverCpuPerRequestUs } from './heavy-model-bench.js';
 import type { LoadResult } from './messages.js';
+import { openRate } from './access-bench.js';
 import { heavySection, lagSection } from './report-heavy.js';
 import { methodSection } from './report-method.js';
 import { startupSection } from './report-startup.js';
@@ -25,6 +26,7 @@ export function renderReport(results: BenchResults): string {
     ...startupSection(results),
     ...smallSection(results),
     ...heavySection(results),
+    ...accessSection(results),
     ...lagSection(results),
     ...errorsSection(results),
     ...methodSection(results),
@@ -51,12 +53,28 @@ function smallSection(results: BenchResults): string[] {
       + 'during the window; a run that shared the machine with someone else\'s work reads higher than its own processes explain.', ''];
 }
 
+function accessSection(results: BenchResults): string[] {
+  const rows = results.access.map((r) => [
+    r.credential, String(r.concurrency), ...loadCells(r.secured), formatRate(openRate(r)),
+    formatMs((r.open[0].latency.p50 + r.open[1].latency.p50) / 2), formatRatio(perSecond(r.secured) / openRate(r)),
+    formatMs(r.secured.latency.p50 - (r.open[0].latency.p50 + r.open[1].latency.p50) / 2),
+  ]);
+  return ['## Access control: the echo model with a credential vs access control off', '',
+    table(['credential', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'off: req/s', 'p50 ms', 'on / off', 'added p50 ms'], rows), '',
+    'Two servers on the same model repository, one with access control on (keys and users checked in memory, rate-limit '
+      + 'counters in memory). Each run with a credential is measured between two runs of the open server under the same load; '
+      + '"off" is their mean.', ''];
+}
+
 function errorsSection(results: BenchResults): string[] {
   const { batched, unbatched, batchedMultiRow } = results.heavy;
   const runs: [string, LoadResult][] = [
     ...results.small.flatMap((r): [string, LoadResult][] => [[`${r.model} c=${r.concurrency} umbral`, r.umbral], [`${r.model} c=${r.concurrency} bare`, r.bare]]),
     ['heavy-mlp batching on', batched.load], ['heavy-mlp batching off', unbatched.load],
     [`heavy-mlp batching on, ${batchedMultiRow.rowsPerRequest} rows per request`, batchedMultiRow.load],
+    ...results.access.flatMap((r): [string, LoadResult][] => [[`access control, ${r.credential}, c=${r.concurrency}`, r.secured],
+      [`access control off (before ${r.credential}), c=${r.concurrency}`, r.open[0]],
+      [`access control off (after ${r.credential}), c=${r.concurrency}`, r.open[1]]]),
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);
   if (failed.length === 0) return ['Every request of every run succeeded.', ''];

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchAccess } from './access-bench.js';
 import { createBenchRepository } from './bench-repository.js';
 import type { BenchResults } from './bench-results.js';
 import { Children } from './children.js';
@@ -18,7 +19,7 @@ import { benchStartup } from './startup-bench.js';
  * `npm run bench`: times umbral's start-up with a new and an existing data directory and the memory
  * its embedded store adds; then starts umbral on a temporary model repository, measures the small
  * models against a bare fastify route and the heavy model with batching on, off and against raw
- * onnxruntime, then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
+ * onnxruntime, then what access control costs (a second server with it on), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
  * measurement), --out (another file, for trial runs) and --onnx-workers (instead of the server's default).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,11 +55,12 @@ async function main(): Promise<void> {
       const heavy = await benchHeavyModel(children, timing, {
         umbralOrigin: server.origin, repository, workers: settings.onnxWorkers, intraOpThreads: settings.intraOpThreads,
       });
-      return { small, heavy };
+      const access = await benchAccess(children, timing, { root, repository, openOrigin: server.origin });
+      return { small, heavy, access };
     };
-    const { small, heavy } = await Promise.race([measure(), server.died]);
+    const { small, heavy, access } = await Promise.race([measure(), server.died]);
     const results: BenchResults = {
-      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy,
+      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access,
     };
     const report = renderReport(results);
     console.log(report);

@@ -57,11 +57,11 @@ export async function startUmbral(children: Children, options: ServerOptions): P
 }
 
 /**
- * This process's environment without any UMBRAL_* variable or DATABASE_URL (so that the server
- * uses the embedded store in its own data directory), plus `settings`.
+ * This process's environment without any UMBRAL_* variable, DATABASE_URL or REDIS_URL (so that the
+ * server uses the embedded store in its own data directory and counts in memory), plus `settings`.
  */
 export function umbralEnv(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([key]) => !key.startsWith('UMBRAL_') && key !== 'DATABASE_URL');
+  const inherited = Object.entries(process.env).filter(([key]) => !key.startsWith('UMBRAL_') && key !== 'DATABASE_URL' && key !== 'REDIS_URL');
   return { ...Object.fromEntries(inherited), ...settings };
 }
 

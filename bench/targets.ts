@@ -1,3 +1,4 @@
+import { openRate, type AccessRow } from './access-bench.js';
 import { BENCH_MODELS } from './bench-repository.js';
 import { perSecond, type BenchResults } from './bench-results.js';
 import { formatMs, formatRate, formatRatio, formatSeconds } from './format.js';
@@ -17,6 +18,8 @@ const RAW_MIN_RATIO = 0.8;
 const BATCHING_MIN_GAIN = 3;
 const LAG_P99_MAX_MS = 20;
 const START_EXISTING_MAX_MS = 1_500;
+/** Access control is checked in memory: it may cost at most a tenth of the throughput. */
+const ACCESS_MIN_RATIO = 0.9;
 
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { batched, unbatched, batchedMultiRow, rawAtBatched, rawAtMultiRow } = results.heavy;
@@ -34,6 +37,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     vsRaw(batchedMultiRow, rawAtMultiRow),
     batchingGain(batched, unbatched),
     lagTarget(batched),
+    ...results.access.filter((r) => r.concurrency === 64).map(accessTarget),
     startupTarget(results),
   ];
 }
@@ -66,6 +70,16 @@ function lagTarget(batched: HeavyRun): TargetCheck {
     goal: `< ${LAG_P99_MAX_MS} ms`,
     measured: `${formatMs(lag)} ms (sampled every 1 ms); /health/live probe p99 ${formatMs(batched.probe.latency.p99)} ms`,
     met: lag < LAG_P99_MAX_MS,
+  };
+}
+
+function accessTarget(row: AccessRow): TargetCheck {
+  const ratio = perSecond(row.secured) / openRate(row);
+  return {
+    target: `access control, ${row.credential}, echo model, concurrency 64: req/s vs access control off`,
+    goal: `≥ ${formatRatio(ACCESS_MIN_RATIO)}`,
+    measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.secured))} vs ${formatRate(openRate(row))} req/s)${errorNote(row.secured.errors)}`,
+    met: ratio >= ACCESS_MIN_RATIO && row.secured.errors === 0,
   };
 }
 

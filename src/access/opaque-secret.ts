@@ -26,8 +26,13 @@ export function generateSecret(prefix: SecretPrefix): GeneratedSecret {
 }
 
 /** Splits a credential of the given kind into id and secret; undefined when it is not one. */
+const SHAPES: Readonly<Record<SecretPrefix, RegExp>> = {
+  umb: /^umb_([A-Za-z0-9-]{16})_([A-Za-z0-9-]{43})$/,
+  urt: /^urt_([A-Za-z0-9-]{16})_([A-Za-z0-9-]{43})$/,
+};
+
 export function parseSecret(text: string, prefix: SecretPrefix): { id: string; secret: string } | undefined {
-  const match = new RegExp(`^${prefix}_([A-Za-z0-9-]{16})_([A-Za-z0-9-]{43})$`).exec(text);
+  const match = SHAPES[prefix].exec(text);
   return match ? { id: match[1] as string, secret: match[2] as string } : undefined;
 }
 

@@ -62,7 +62,8 @@ export async function startUmbral(children: Children, options: ServerOptions): P
  */
 export function umbralEnv(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([key]) => !key.startsWith('UMBRAL_') && key !== 'DATABASE_URL' && key !== 'REDIS_URL');
-  return { ...Object.fromEntries(inherited), ...settings };
+  // gRPC on a free port: bench servers run side by side and must not contend for 8081.
+  return { ...Object.fromEntries(inherited), UMBRAL_GRPC_PORT: '0', ...settings };
 }
 
 async function freePort(): Promise<number> {

@@ -4,9 +4,9 @@ import { parseCommand } from './parse-args.js';
 
 describe('parseCommand', () => {
   it('reads serve flags into config overrides', () => {
-    assert.deepEqual(parseCommand(['serve', '--models', 'm', '--host', '0.0.0.0', '--port', '9000', '--strict', '--config', 'c.yaml']), {
+    assert.deepEqual(parseCommand(['serve', '--models', 'm', '--host', '0.0.0.0', '--port', '9000', '--grpc-port', '9001', '--strict', '--config', 'c.yaml']), {
       kind: 'serve', configFile: 'c.yaml',
-      overrides: { 'models.dir': 'm', 'server.host': '0.0.0.0', 'server.port': 9000, 'models.strict': true },
+      overrides: { 'models.dir': 'm', 'server.host': '0.0.0.0', 'server.port': 9000, 'grpc.port': 9001, 'models.strict': true },
     });
   });
 

@@ -34,7 +34,7 @@ export function parseCommand(argv: readonly string[]): Command {
       allowPositionals: false,
       options: {
         config: { type: 'string' }, models: { type: 'string' }, host: { type: 'string' },
-        port: { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' }, 'grpc-port': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -46,6 +46,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.models !== undefined) overrides['models.dir'] = values.models;
   if (values.host !== undefined) overrides['server.host'] = values.host;
   if (values.port !== undefined) overrides['server.port'] = /^\d+$/.test(values.port) ? Number(values.port) : values.port;
+  const grpcPort = values['grpc-port'];
+  if (grpcPort !== undefined) overrides['grpc.port'] = /^\d+$/.test(grpcPort) ? Number(grpcPort) : grpcPort;
   if (values.strict) overrides['models.strict'] = true;
   return { kind: 'serve', configFile: values.config, overrides };
 }

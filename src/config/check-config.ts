@@ -44,6 +44,9 @@ export function checkConfig(config: Config): string[] {
   if (oidc.issuer !== '' && oidc.issuer === auth.jwtIssuer) {
     problems.push('oidc.issuer (UMBRAL_OIDC_ISSUER): must differ from auth.jwtIssuer (UMBRAL_JWT_ISSUER), which names umbral\'s own tokens');
   }
+  if (config.grpc.enabled && config.grpc.port !== 0 && config.grpc.port === server.port) {
+    problems.push(`grpc.port (UMBRAL_GRPC_PORT): ${config.grpc.port} is also server.port; give gRPC a port of its own`);
+  }
   if (config.env === 'production') problems.push(...productionProblems(config));
   return problems;
 }

@@ -72,4 +72,28 @@ describe('loadConfig', () => {
     assert.ok(Object.isFrozen(config.server));
     assert.throws(() => { (config.server as { port: number }).port = 1; }, TypeError);
   });
+  it('checks rules across settings, every problem at once', () => {
+    const problems = problemsOf(() => loadConfig({
+      env: {
+        UMBRAL_JWT_SECRET: 'short', UMBRAL_OIDC_ISSUER: 'https://idp', UMBRAL_PORT: '9000', UMBRAL_GRPC_PORT: '9000',
+        UMBRAL_JWT_ALGORITHM: 'RS256',
+      },
+    }));
+    assert.match(problems, /UMBRAL_JWT_SECRET.*at least 32/);
+    assert.match(problems, /not used with RS256/);
+    assert.match(problems, /UMBRAL_OIDC_AUDIENCE and UMBRAL_OIDC_JWKS_URL, or none/);
+    assert.match(problems, /grpc\.port.*also server\.port/);
+  });
+
+  it('binds 127.0.0.1 in development and every interface in production, unless told', () => {
+    const secret = { UMBRAL_JWT_SECRET: 's'.repeat(32) };
+    assert.equal(loadConfig({ env: {} }).server.host, '127.0.0.1');
+    assert.equal(loadConfig({ env: { UMBRAL_ENV: 'production', ...secret } }).server.host, '0.0.0.0');
+    assert.equal(loadConfig({ env: { UMBRAL_ENV: 'production', UMBRAL_HOST: '10.0.0.5', ...secret } }).server.host, '10.0.0.5');
+  });
+
+  it('reads lists from comma-separated variables', () => {
+    assert.deepEqual(loadConfig({ env: { UMBRAL_CORS_ORIGINS: 'https://a.example, https://b.example,' } }).server.corsOrigins,
+      ['https://a.example', 'https://b.example']);
+  });
 });

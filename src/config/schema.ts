@@ -31,6 +31,11 @@ export const SETTINGS = {
     corsCredentials: setting('UMBRAL_CORS_CREDENTIALS', z.boolean(), false,
       'Let allowed origins send credentials (cookies, Authorization); refused together with `*`.'),
   },
+  grpc: {
+    enabled: setting('UMBRAL_GRPC', z.boolean(), true,
+      'Serve the Open Inference Protocol over gRPC too (inference.GRPCInferenceService), on server.host, with the same access control and limits.'),
+    port: setting('UMBRAL_GRPC_PORT', port, 8081, 'gRPC port; 0 picks a free one.'),
+  },
   auth: {
     mode: setting('UMBRAL_AUTH', z.enum(['auto', 'on', 'off']), 'auto',
       'Access control: on = every route but health, login and JWKS needs a credential; auto = on in production, off in development; off is refused in production.'),

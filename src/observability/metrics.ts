@@ -17,6 +17,10 @@ export class Metrics {
     name: 'umbral_http_request_duration_seconds', help: 'HTTP request duration by route, method and status.',
     labelNames: ['route', 'method', 'status'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
   });
+  readonly grpcRequestDuration = new Histogram({
+    name: 'umbral_grpc_request_duration_seconds', help: 'gRPC call duration by method and status code.',
+    labelNames: ['method', 'code'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
   readonly requestSuccess = new Counter({
     name: 'umbral_inference_request_success_total', help: 'Inference requests that succeeded.',
     labelNames: MODEL_LABELS, registers: [this.registry],

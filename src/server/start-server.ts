@@ -19,6 +19,7 @@ import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { openAccess, type Access } from '../access/open-access.js';
 import { buildApp } from './build-app.js';
+import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -29,6 +30,10 @@ export interface RunningServer {
   readonly logger: Logger;
   /** `http://host:port` it listens on. */
   readonly url: string;
+  /** `host:port` of the gRPC service (the target gRPC clients take); undefined when `grpc.enabled` is false. */
+  readonly grpcUrl: string | undefined;
+  /** The gRPC port; undefined when `grpc.enabled` is false. */
+  readonly grpcPort: number | undefined;
   /** Re-imports the on-disk repository and reloads every model from the registry (SIGHUP). */
   reload(model?: string): Promise<void>;
   /**
@@ -119,7 +124,15 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
-  logger.info({ url, models: host.list().map((m) => m.plan.name), store: db.kind }, 'umbral is serving');
+  let grpc: GrpcServer | undefined;
+  try {
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, lifecycle, access }) : undefined;
+  } catch (error) {
+    // The caller releases the rest; the HTTP listener is this function's to close.
+    await app.close();
+    throw error;
+  }
+  logger.info({ url, ...(grpc ? { grpc: grpc.target } : {}), models: host.list().map((m) => m.plan.name), store: db.kind }, 'umbral is serving');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => (stopping ??= (async () => {
@@ -131,7 +144,8 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       app.server.closeAllConnections();
     }, config.server.shutdownTimeoutMs);
     timer.unref();
-    await app.close();
+    // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
+    await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
     await access.close();
     await sync.stop();
     await host.close();
@@ -139,5 +153,5 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     clearTimeout(timer);
     logger.info('shutdown complete');
   })());
-  return { app, host, logger, url, reload, shutdown };
+  return { app, host, logger, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, reload, shutdown };
 }

@@ -6,9 +6,12 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 export const CLI = join(PACKAGE_ROOT, 'bin/umbral.js');
 
-/** The child's environment: PATH, a data directory of its own (never the checkout's), then `env`. */
+/**
+ * The child's environment: PATH, a data directory of its own (never the checkout's), a free gRPC
+ * port (so that servers never collide on the default), then `env`.
+ */
 function childEnv(env: Record<string, string>): Record<string, string | undefined> {
-  return { PATH: process.env.PATH, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-cli-data-')), ...env };
+  return { PATH: process.env.PATH, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-cli-data-')), UMBRAL_GRPC_PORT: '0', ...env };
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */

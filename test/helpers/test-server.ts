@@ -47,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({
     env: {},
     overrides: {
-      'server.port': 0, 'models.dir': repo, 'store.dataDir': mkdtempSync(join(tmpdir(), 'umbral-data-')),
+      'server.port': 0, 'grpc.port': 0, 'models.dir': repo, 'store.dataDir': mkdtempSync(join(tmpdir(), 'umbral-data-')),
       'onnx.workers': 1, 'log.level': 'info', ...options.overrides,
     },
   });

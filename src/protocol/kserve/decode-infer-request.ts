@@ -6,6 +6,7 @@ import { describeJson, isJsonObject } from './json-value.js';
 import { ProtocolError } from './protocol-error.js';
 import type { JsonDatatype } from './read-elements.js';
 import type { Parameters } from './wire-types.js';
+import { checkedElementCount } from './element-count.js';
 
 /** An input tensor of the request, with its own `parameters`. */
 export interface DecodedInput extends Tensor {
@@ -118,21 +119,6 @@ function decodeShape(input: string, value: unknown, path: string): number[] {
     shape.push(dim);
   }
   return shape;
-}
-
-/** The element count of `shape`, refused above the limit before anything is allocated. */
-function checkedElementCount(input: string, shape: readonly number[], maxElements: number): number {
-  if (shape.includes(0)) return 0;
-  let count = 1;
-  for (const dim of shape) {
-    count *= dim;
-    // Checked at every step, so that the product never leaves the exact integer range.
-    if (count > maxElements) {
-      throw new ProtocolError('invalid_shape',
-        [input, `[${shape.join(',')}] holds more than the limit of ${maxElements} elements per input; send fewer rows per request`]);
-    }
-  }
-  return count;
 }
 
 function decodeOutputs(value: unknown): RequestedOutput[] {

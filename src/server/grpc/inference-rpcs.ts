@@ -1,0 +1,97 @@
+import { Errors } from '../../errors/catalogue.js';
+import type { UmbralError } from '../../errors/umbral-error.js';
+import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
+import type { ModelHost } from '../../inference/model-host.js';
+import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
+import type { GrpcModelInferRequest, GrpcModelInferResponse, GrpcModelRequest } from '../../protocol/kserve/grpc-wire-types.js';
+import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
+import type { ModelMetadataResponse, ServerMetadataResponse } from '../../protocol/kserve/wire-types.js';
+import { UMBRAL_VERSION } from '../../version.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { EXTENSIONS } from '../routes/kserve-v2.js';
+import type { Rpc } from './unary-rpc.js';
+
+type Empty = Record<string, never>;
+
+/** The RPCs of `inference.GRPCInferenceService` umbral serves; the compiler keeps the service complete. */
+export interface InferenceRpcs {
+  readonly ServerLive: Rpc<Empty, { live: boolean }>;
+  readonly ServerReady: Rpc<Empty, { ready: boolean }>;
+  readonly ModelReady: Rpc<GrpcModelRequest, { ready: boolean }>;
+  readonly ServerMetadata: Rpc<Empty, ServerMetadataResponse>;
+  readonly ModelMetadata: Rpc<GrpcModelRequest, ModelMetadataResponse>;
+  readonly ModelInfer: Rpc<GrpcModelInferRequest, GrpcModelInferResponse>;
+}
+
+export interface InferenceRpcsDeps {
+  readonly host: ModelHost;
+  readonly inference: InferenceService;
+  readonly lifecycle: Lifecycle;
+  readonly maxElements: number;
+}
+
+/**
+ * The gRPC face of the data plane, answering as the REST routes (routes/kserve-v2.ts) do, with the
+ * same access per call: health public, server metadata for any credential, the rest `infer`.
+ * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_grpc.md
+ */
+export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
+  const { host, inference, lifecycle } = deps;
+  const modelOf = (request: GrpcModelRequest) => request.name;
+  return {
+    ServerLive: { access: 'public', handle: async () => ({ live: true }) },
+    ServerReady: {
+      access: 'public',
+      handle: async () => ({ ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0 }),
+    },
+    ModelReady: {
+      access: 'infer', model: modelOf,
+      async handle(request) {
+        try {
+          await host.resolve(required(request.name, 'name'), request.version || undefined);
+          return { ready: true };
+        } catch (error) {
+          // Not ready is an answer (as REST's 503 with ready: false); unknown is NOT_FOUND.
+          if ((error as UmbralError).status !== 503) throw error;
+          return { ready: false };
+        }
+      },
+    },
+    ServerMetadata: {
+      access: 'authenticated',
+      handle: async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }),
+    },
+    ModelMetadata: {
+      access: 'infer', model: modelOf,
+      async handle(request) {
+        const name = required(request.name, 'name');
+        const { signature } = (await host.resolve(name, request.version || undefined)).served;
+        const versions = host.get(name)?.plan.versions.map((v) => v.version) ?? [];
+        return encodeModelMetadata({ name, versions, ...signature });
+      },
+    },
+    ModelInfer: {
+      access: 'infer', model: (request) => request.model_name,
+      async handle(request, context) {
+        if (lifecycle.shuttingDown) throw Errors.shuttingDown();
+        // An unknown or broken model answers NOT_FOUND/UNAVAILABLE whatever the tensors, as on REST.
+        const served = await inference.resolve(required(request.model_name, 'model_name'), request.model_version || undefined);
+        context.served = { model: served.model, version: served.version };
+        const decoded = decodeGrpcInferRequest(request, { maxElements: deps.maxElements });
+        const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
+          name: output.name, classification: output.parameters.classification,
+        }));
+        const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: context.signal });
+        context.served = { model: result.model, version: result.version, batchSize: result.batchSize };
+        return encodeGrpcInferResponse({
+          modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
+        }, { raw: decoded.raw });
+      },
+    },
+  };
+}
+
+function required(value: string | undefined, field: string): string {
+  if (!value) throw Errors.invalidRequest(field, 'must name a model');
+  return value;
+}

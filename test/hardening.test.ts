@@ -14,7 +14,7 @@ describe('hardening: headers and CORS', () => {
   it('sends security headers on answers and errors alike', async () => {
     for (const answer of [await call(server, 'GET', '/health/live'), await call(server, 'GET', '/admin/models')]) {
       assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
-      assert.equal(answer.headers.get('x-frame-options'), 'SAMEORIGIN');
+      assert.equal(answer.headers.get('x-frame-options'), 'DENY');
       assert.match(answer.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       assert.match(answer.headers.get('strict-transport-security') ?? '', /max-age=/);
       assert.equal(answer.headers.get('referrer-policy'), 'no-referrer');

@@ -55,6 +55,9 @@ interface KeyMaterial {
   readonly ephemeral: boolean;
 }
 
+/** Verified tokens kept in memory: enough for every active user of a replica, a few MB at most. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /**
  * Signs and verifies umbral's own access tokens (RFC 9068 JWTs). Verification accepts only the
  * configured algorithm, so `alg: none` and HMAC/RSA confusion are refused before any key is used.
@@ -62,6 +65,13 @@ interface KeyMaterial {
 export class AccessTokens {
   /** Whether the key was generated at start-up (no key configured): tokens die with the process. */
   readonly ephemeral: boolean;
+  /**
+   * Tokens already verified, by their exact text: a client sends the same token for 15 minutes, and
+   * a signature check costs more than the rest of access control. Only expiry is re-checked on a
+   * hit (the text cannot change without missing the cache); revocation is the directory's, checked
+   * on every request by the authenticator.
+   */
+  readonly #verified = new Map<string, AccessClaims>();
 
   private constructor(private readonly settings: AccessTokenSettings, private readonly key: KeyMaterial) {
     this.ephemeral = key.ephemeral;
@@ -94,16 +104,27 @@ export class AccessTokens {
   /** Verifies a token this server issued; any failure throws `Errors.tokenInvalid` with a short reason. */
   async verify(token: string): Promise<AccessClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw Errors.tokenInvalid('malformed');
+    const cached = this.#verified.get(token);
+    if (cached) {
+      if (cached.exp + CLOCK_TOLERANCE_SECONDS > Date.now() / 1000) return cached;
+      this.#verified.delete(token);
+      throw Errors.tokenInvalid('expired');
+    }
     const { algorithm, issuer, audience, ttlSeconds } = this.settings;
+    let claims: AccessClaims;
     try {
       const { payload } = await jwtVerify(token, this.key.verifying, {
         algorithms: [algorithm], typ: ACCESS_TOKEN_TYP, issuer, audience,
         clockTolerance: CLOCK_TOLERANCE_SECONDS, maxTokenAge: ttlSeconds, requiredClaims: ['exp', 'jti', 'sub'],
       });
-      return accessClaims(payload);
+      claims = accessClaims(payload);
     } catch (error) {
       throw tokenRefusal(error);
     }
+    // Bounded: past the limit the oldest entry goes (a Map iterates in insertion order).
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value as string);
+    this.#verified.set(token, claims);
+    return claims;
   }
 
   /** The public key set for `/.well-known/jwks.json`; undefined for HMAC, whose key is never published. */

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { access, chmod, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -76,7 +77,15 @@ export class LocalArtifactStore implements ArtifactStore {
         done(null, chunk);
       },
     });
-    await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    const file = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+    try {
+      await pipeline(source, meter, file);
+    } catch (error) {
+      // The file may still be opening when the source fails: wait until it is closed, or the
+      // caller's clean-up could run first and the file appear after it, left behind for good.
+      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      throw error;
+    }
     return { sha256: hash.digest('hex'), size };
   }
 }

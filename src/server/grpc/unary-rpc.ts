@@ -6,7 +6,8 @@ import type { Principal } from '../../access/principal.js';
 import { Errors } from '../../errors/catalogue.js';
 import type { UmbralError } from '../../errors/umbral-error.js';
 import { callSignal, type CallSignal } from './call-signal.js';
-import { grantAccess, type Grant, type RpcAccessOptions } from './rpc-access.js';
+import { grantAccess, type AccessCheckOptions, type Grant } from '../grant-access.js';
+import { rpcCaller } from './rpc-access.js';
 import { errorStatus, setHeaders, toUmbral } from './rpc-status.js';
 
 /** What served a call, for its log line. */
@@ -36,7 +37,7 @@ export interface Rpc<Request, Response> {
   handle(request: Request, context: RpcContext): Promise<Response>;
 }
 
-export interface UnaryOptions extends RpcAccessOptions {
+export interface UnaryOptions extends AccessCheckOptions {
   readonly logger: Logger;
   /** The server's deadline of one request; a client's shorter gRPC deadline replaces it. */
   readonly requestTimeoutMs: number;
@@ -67,7 +68,7 @@ async function serve<Request, Response>(
   let context: RpcContext | undefined;
   let code = status.OK;
   try {
-    grant = await grantAccess(options, rpc.access, { metadata: call.metadata, peer: call.getPeer(), model: rpc.model?.(call.request) || undefined });
+    grant = await grantAccess(options, rpc.access, rpcCaller(call.metadata, call.getPeer(), rpc.model?.(call.request) || undefined));
     setHeaders(trailers, grant.admission?.headers ?? {});
     context = { requestId, signal: cancel.signal, principal: grant.principal };
     callback(null, await rpc.handle(call.request, context), trailers);

@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../../access/authenticator.js';
-import { PERMISSIONS, type RouteAccess } from '../../access/permissions.js';
-import { anonymousPrincipal, type Principal } from '../../access/principal.js';
-import { Errors } from '../../errors/catalogue.js';
-import { isUmbralError } from '../../errors/umbral-error.js';
+import type { FastifyInstance } from 'fastify';
+import type { RouteAccess } from '../../access/permissions.js';
+import type { Principal } from '../../access/principal.js';
 import { rateLimitHeaders } from '../../access/rate-limit/rate-limiter.js';
-import type { Metrics } from '../../observability/metrics.js';
+import { grantAccess, type AccessCheckOptions } from '../grant-access.js';
+
+export type { Admission, RequestLimiter } from '../grant-access.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,19 +17,6 @@ declare module 'fastify' {
   }
 }
 
-/** Admission of one data-plane request by the rate limits: headers to send, and a slot to free. */
-export interface Admission {
-  readonly headers: Readonly<Record<string, string>>;
-  /** No counter was consulted: the store is down and the policy is to fail open. */
-  readonly bypassed: boolean;
-  release(): void;
-}
-
-/** Applies rate limits; throws a 429 (headers attached) or a 503 when the limits cannot be checked. */
-export interface RequestLimiter {
-  admit(principal: Principal, model: string | undefined): Promise<Admission>;
-}
-
 /** One route and what it needs: the table the permission-matrix test walks. */
 export interface RouteAccessEntry {
   readonly method: string;
@@ -38,19 +24,13 @@ export interface RouteAccessEntry {
   readonly access: RouteAccess;
 }
 
-export interface AccessControlOptions {
-  /** false (development): every caller is anonymous with every permission; limits still apply. */
-  readonly enforced: boolean;
-  readonly authenticator: Authenticator;
-  readonly limiter: RequestLimiter;
-  readonly metrics: Metrics;
+export interface AccessControlOptions extends AccessCheckOptions {
   /** Filled with every route as it is registered. */
   readonly routes: RouteAccessEntry[];
 }
 
 /** Routes that plugins register (the OpenAPI document and its UI, CORS preflight) describe the API, nothing more. */
 const PLUGIN_ROUTES = /^\/docs(\/|$)/;
-const EVERYTHING = new Set(PERMISSIONS);
 
 /**
  * Authentication, authorization and rate limits, in `onRequest`: before the body is read, so an
@@ -70,40 +50,20 @@ export function registerAccessControl(app: FastifyInstance, options: AccessContr
     // Unmatched routes (404) have no config: they reveal nothing and need nothing.
     const access = request.routeOptions.config.access ?? 'public';
     if (access === 'public') return;
+    const model = (request.params as { model?: unknown } | undefined)?.model;
+    const caller = { credentials: request.headers, address: request.ip, model: typeof model === 'string' ? model : undefined };
     try {
-      const principal = await identify(request, options);
-      request.principal = principal;
-      authorize(principal, access, request);
-      if (access === 'infer') await admit(principal, request, reply, options);
-    } catch (error) {
-      if (isUmbralError(error) && (error.status === 401 || error.status === 403)) options.metrics.authFailures.inc({ reason: error.code });
-      if (isUmbralError(error) && error.status === 429) {
-        options.metrics.rateLimited.inc();
-        reply.headers(rateLimitHeaders(error) ?? {});
+      const grant = await grantAccess(options, access, caller);
+      request.principal = grant.principal;
+      if (grant.admission) {
+        const { admission } = grant;
+        reply.headers(admission.headers);
+        // 'close' fires however the exchange ends: answered, failed or abandoned by the client.
+        reply.raw.once('close', () => admission.release());
       }
+    } catch (error) {
+      reply.headers(rateLimitHeaders(error) ?? {});
       throw error;
     }
   });
-}
-
-async function identify(request: FastifyRequest, options: AccessControlOptions): Promise<Principal> {
-  if (!options.enforced) return anonymousPrincipal(request.ip, EVERYTHING);
-  const principal = await options.authenticator.authenticate(request.headers);
-  if (!principal) throw Errors.unauthenticated('this route needs a credential');
-  return principal;
-}
-
-function authorize(principal: Principal, access: Exclude<RouteAccess, 'public'>, request: FastifyRequest): void {
-  if (access !== 'authenticated' && !principal.permissions.has(access)) throw Errors.forbidden(access);
-  const model = (request.params as { model?: unknown } | undefined)?.model;
-  if (typeof model === 'string' && principal.models && !principal.models.includes(model)) throw Errors.modelNotAllowed(model);
-}
-
-async function admit(principal: Principal, request: FastifyRequest, reply: FastifyReply, options: AccessControlOptions): Promise<void> {
-  const model = (request.params as { model?: unknown } | undefined)?.model;
-  const admission = await options.limiter.admit(principal, typeof model === 'string' ? model : undefined);
-  if (admission.bypassed) options.metrics.rateLimitBypassed.inc();
-  reply.headers(admission.headers);
-  // 'close' fires however the exchange ends: answered, failed or abandoned by the client.
-  reply.raw.once('close', () => admission.release());
 }

@@ -79,7 +79,18 @@ describe('gRPC: bad requests are INVALID_ARGUMENT or NOT_FOUND with the catalogu
   });
 
   it('answers UNIMPLEMENTED for a method of Triton\'s service that umbral does not serve', async () => {
-    assert.equal(status[(await rpc(client, 'RepositoryIndex', {})).code], 'UNIMPLEMENTED');
+    assert.equal(status[(await rpc(client, 'CudaSharedMemoryStatus', {})).code], 'UNIMPLEMENTED');
+  });
+
+  it('lists its models through RepositoryIndex, and refuses repository load and unload with UNIMPLEMENTED and the way to do it', async () => {
+    const index = await rpc<{ models: Array<{ name: string; version: string; state: string }> }>(client, 'RepositoryIndex', {});
+    assert.equal(status[index.code], 'OK', index.error?.details);
+    assert.ok(index.response?.models.some((m) => m.name === 'echo' && m.version === '1' && m.state === 'READY'));
+    for (const method of ['RepositoryModelLoad', 'RepositoryModelUnload'] as const) {
+      const answer = await rpc(client, method, { model_name: 'echo' });
+      assert.equal(status[answer.code], 'UNIMPLEMENTED');
+      assert.match(answer.error?.details ?? '', /admin API/);
+    }
   });
 
   it('logs one line per call with method, code, latency, model and version, and never the tensors', async () => {

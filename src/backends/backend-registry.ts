@@ -1,5 +1,8 @@
 import type { Backend, BackendKind } from './backend.js';
+import { KserveBackend } from './kserve/kserve-backend.js';
 import { OnnxBackend } from './onnx/onnx-backend.js';
+import { OpenAiBackend } from './openai/openai-backend.js';
+import type { UpstreamObserver } from '../resilience/upstream-group.js';
 
 /** The part of the server's logger (pino) backends report to. */
 export interface BackendLogger {
@@ -14,6 +17,10 @@ export interface BackendOptions {
   readonly intraOpThreads: number;
   /** Where backends report what no request sees (a worker died and was replaced). */
   readonly logger?: BackendLogger;
+  /** Environment variables a remote model names (`api_key_env`); never logged. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** Receives the remote backends' attempts, retries, breaker and health changes (metrics). */
+  readonly upstreamObserver?: UpstreamObserver;
 }
 
 export type BackendFactory = (options: BackendOptions) => Backend;
@@ -21,6 +28,8 @@ export type BackendFactory = (options: BackendOptions) => Backend;
 /** Every backend kind and how to build it; the compiler keeps this complete as kinds are added. */
 export const BACKENDS: Record<BackendKind, BackendFactory> = {
   onnx: (options) => new OnnxBackend(options),
+  kserve: (options) => new KserveBackend(options),
+  openai: (options) => new OpenAiBackend(options),
 };
 
 /** One backend of every kind. */

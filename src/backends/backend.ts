@@ -5,7 +5,7 @@ import type { Tensor } from '../protocol/tensor.js';
  * The interface every serving technology implements. Adding a backend is one folder, one line in
  * `backend-registry.ts` and a run of the shared contract suite (`backend-contract.ts`).
  */
-export type BackendKind = 'onnx';
+export type BackendKind = 'onnx' | 'kserve' | 'openai';
 
 /** One input or output of a model: name, datatype and shape, where -1 is a dimension of any size. */
 export interface TensorSpec {
@@ -26,7 +26,10 @@ export interface ModelSignature {
 export interface LoadRequest {
   readonly model: string;
   readonly version: string;
-  /** Absolute path of the artifact (for onnx, the `.onnx` file). */
+  /**
+   * Absolute path of the artifact: for onnx the `.onnx` file; for the remote backends (kserve,
+   * openai) a JSON endpoint descriptor (`RemoteDescriptor`, written by the registry from model.yaml).
+   */
   readonly artifactPath: string;
 }
 
@@ -57,6 +60,62 @@ export interface LoadedModel {
   infer(request: BackendInferRequest, signal: AbortSignal): Promise<BackendInferResponse>;
   /** Frees what the version holds (sessions, connections). Called once no request uses it. */
   release(): Promise<void>;
+  /**
+   * Whether the data plane sends one warm-up request after loading (default true). Remote backends
+   * say false: their servers are already warm, and a load must not depend on a live call.
+   */
+  readonly warmUp?: boolean;
+  /** Present on remote backends: the servers behind this version, their health and breakers. */
+  readonly upstream?: UpstreamControl;
+  /** Present on the openai backend: the OpenAI-compatible calls (chat, embeddings). */
+  readonly llm?: LlmEndpoint;
+}
+
+/** One upstream server as the resilience layer sees it (for `/admin/breakers`, readiness, metrics). */
+export interface ServerStatus {
+  readonly url: string;
+  /** Last health check passed (servers start healthy until a check says otherwise). */
+  readonly healthy: boolean;
+  readonly breaker: 'closed' | 'open' | 'half-open';
+  /** Requests sent to this server that have not finished. */
+  readonly outstanding: number;
+}
+
+/** The server group behind a remote model version. */
+export interface UpstreamControl {
+  /** Name of the group in metrics and `/admin/breakers` (the model name). */
+  readonly name: string;
+  servers(): readonly ServerStatus[];
+  /** Replaces the server list at run time; servers kept keep their breaker and health state. */
+  setServers(urls: readonly string[]): void;
+  /** At least one server is healthy and its breaker not open: readiness of the model. */
+  ready(): boolean;
+  /** Triton's model repository extension on the upstream, where the protocol has it (kserve). */
+  readonly repository?: RepositoryControl;
+}
+
+/** Triton's model repository extension (index, load, unload), called on every server of the group. */
+export interface RepositoryControl {
+  /** Every model each server knows, with the server that said so. */
+  index(signal: AbortSignal): Promise<ReadonlyArray<{ server: string; name: string; version?: string; state?: string; reason?: string }>>;
+  load(model: string, signal: AbortSignal): Promise<void>;
+  unload(model: string, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * The OpenAI-compatible calls of an LLM served by the openai backend. Bodies are the OpenAI wire
+ * shapes (`src/protocol/openai/`), already checked; `model` in them is rewritten to the upstream's name.
+ */
+export interface LlmEndpoint {
+  /** Non-streaming chat completion: the upstream's JSON body. */
+  chat(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * Streaming chat completion: resolves once the upstream has started answering (retries happen
+   * only before that), then yields each SSE `data:` payload (parsed JSON) until `[DONE]`. A stream
+   * that ends without `[DONE]` or breaks throws, so that a truncated answer never looks finished.
+   */
+  chatStream(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<AsyncIterable<Record<string, unknown>>>;
+  embeddings(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
 /** A serving technology: loads model versions and owns the resources they share (worker pools, clients). */

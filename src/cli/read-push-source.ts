@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../errors/catalogue.js';
-import { modelConfigSchema, type ModelConfig } from '../registry/model-config.js';
+import { writtenModelConfigSchema, type ModelConfig } from '../registry/model-config.js';
 
 const ARTIFACT = 'model.onnx';
 
@@ -51,7 +51,7 @@ function readModelYaml(dir: string): ModelConfig | undefined {
   } catch (error) {
     throw Errors.modelConfigInvalid(basename(dir), [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
   }
-  const checked = modelConfigSchema.safeParse(raw);
+  const checked = writtenModelConfigSchema.safeParse(raw);
   if (checked.success) return checked.data;
   throw Errors.modelConfigInvalid(basename(dir), checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
 }

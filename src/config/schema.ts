@@ -122,6 +122,14 @@ export const SETTINGS = {
     maxQueueSize: setting('UMBRAL_BATCH_MAX_QUEUE', positiveInt, 1024,
       'Default bound of a model\'s request queue (model.yaml dynamic_batching.max_queue_size overrides); when full, 503 with Retry-After.'),
   },
+  tracing: {
+    exporter: setting('UMBRAL_TRACING', z.enum(['none', 'otlp', 'console']), 'none',
+      'OpenTelemetry traces: none (off), otlp (OTLP/HTTP JSON to tracing.otlpUrl), or console (standard error, for a look while developing).'),
+    otlpUrl: setting('UMBRAL_TRACING_OTLP_URL', z.url(), 'http://127.0.0.1:4318/v1/traces', 'Where OTLP/HTTP traces are sent (a collector, Jaeger, Tempo).'),
+    sampleRatio: setting('UMBRAL_TRACING_SAMPLE_RATIO', z.number().min(0).max(1), 1,
+      'Share of new traces recorded (a caller\'s sampled `traceparent` is always followed).'),
+    serviceName: setting('UMBRAL_TRACING_SERVICE_NAME', z.string().min(1), 'umbral', 'The `service.name` of umbral\'s spans.'),
+  },
   log: {
     level: setting('UMBRAL_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info',
       'Least severe log level written (silent writes nothing).'),

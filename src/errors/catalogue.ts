@@ -151,6 +151,27 @@ export const Errors = {
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>
     `the database is unavailable (${detail}); retry later`),
 
+  // Remote upstreams (kserve, openai backends)
+  upstreamRejected: define('UMBRAL_ERR_UPSTREAM_REJECTED', { status: 400 }, (model: string, detail: string) =>
+    `the upstream of model '${model}' refused the request: ${detail}; fix the request`),
+  upstreamRateLimited: define('UMBRAL_ERR_UPSTREAM_RATE_LIMITED', { status: 429, retryable: true, exposed: true },
+    (model: string, retryAfterSeconds: number) =>
+      `the upstream of model '${model}' is rate limiting; retry after ${retryAfterSeconds} s`,
+    (_model: string, retryAfterSeconds: number) => retryAfterSeconds),
+  upstreamUnavailable: define('UMBRAL_ERR_UPSTREAM_UNAVAILABLE', { status: 503, retryable: true, exposed: true },
+    (model: string, detail: string) => `no upstream server of model '${model}' could answer (${detail}); retry later`,
+    () => 1),
+  circuitOpen: define('UMBRAL_ERR_CIRCUIT_OPEN', { status: 503, retryable: true, exposed: true },
+    (model: string, retryAfterSeconds: number) =>
+      `every upstream server of model '${model}' is failing and its circuit breaker is open; retry after ${retryAfterSeconds} s`,
+    (_model: string, retryAfterSeconds: number) => retryAfterSeconds),
+  upstreamFailed: define('UMBRAL_ERR_UPSTREAM_FAILED', { status: 502, exposed: true }, (model: string, detail: string) =>
+    `the upstream of model '${model}' failed: ${detail}`),
+  notSupported: define('UMBRAL_ERR_NOT_SUPPORTED', { status: 409 }, (what: string, model: string, instead: string) =>
+    `${what} is not supported for model '${model}'; ${instead}`),
+  notImplemented: define('UMBRAL_ERR_NOT_IMPLEMENTED', { status: 501, exposed: true }, (what: string, instead: string) =>
+    `${what} is not implemented by umbral; ${instead}`),
+
   // Faults (5xx, never exposed)
   backendFailed: define('UMBRAL_ERR_BACKEND_FAILED', { status: 500 }, (model: string, detail: string) =>
     `model '${model}' failed to run: ${detail}`),

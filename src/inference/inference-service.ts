@@ -1,3 +1,4 @@
+import type { LlmEndpoint } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -25,14 +26,38 @@ export interface InferCall {
   readonly outputs: readonly RequestedOutput[];
   /** Fires when the client goes away. */
   readonly signal: AbortSignal;
+  /**
+   * Receives the time spent in backends (the model run, or the upstream call with its retries),
+   * fallbacks included, so that the protocol layer can report umbral's own share of the latency.
+   */
+  readonly timing?: { backendMs: number };
+}
+
+/** One OpenAI-compatible call through the data plane. */
+export interface LlmCall<T> {
+  readonly signal: AbortSignal;
+  readonly timing?: { backendMs: number };
+  /** The call itself, on the LLM endpoint of the version that serves (the model's, or a fallback's). */
+  run(llm: LlmEndpoint, served: ServedVersion): Promise<T>;
+}
+
+export interface LlmResult<T> {
+  readonly value: T;
+  /** The model and version that answered (a fallback's when the requested model could not). */
+  readonly model: string;
+  readonly version: string;
+  readonly fallbackFor?: string;
 }
 
 export interface InferResult {
+  /** The model and version that answered: a fallback's when the requested model could not. */
   readonly model: string;
   readonly version: string;
   readonly outputs: readonly Tensor[];
   /** Rows in the run that served this request, after dynamic batching. */
   readonly batchSize: number;
+  /** The model that was asked for, when a fallback answered instead (model.yaml `fallback`). */
+  readonly fallbackFor?: string;
 }
 
 /**
@@ -56,14 +81,77 @@ export class InferenceService {
     return this.host.resolve(model, version);
   }
 
+  /**
+   * Runs the request on `served`; when that fails for a reason another model may not share (its
+   * servers down or breakers open, queue full, deadline, a failed run) and the model has a fallback
+   * chain, the request goes to each fallback in turn. A request the client got wrong (4xx) or gave up
+   * on is never sent elsewhere; if every fallback fails too, the primary's error is thrown.
+   */
   async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
+    const { value, fallbackFor } = await this.#withFallback(served, call.signal, (target) => this.#infer(target, call));
+    return fallbackFor === undefined ? value : { ...value, fallbackFor };
+  }
+
+  /**
+   * An OpenAI-compatible call (chat, a stream's start, embeddings) on model `name`'s default version,
+   * with the same fallback chain as `infer` (a fallback must be an LLM too). A model that is not an
+   * LLM is the caller's mistake (400). The time in `run` counts as backend time.
+   */
+  async llm<T>(name: string, call: LlmCall<T>): Promise<LlmResult<T>> {
+    const served = await this.resolve(name);
+    const { value, served: answered, fallbackFor } = await this.#withFallback(served, call.signal, async (target) => {
+      const llm = target.loaded.llm;
+      if (!llm) {
+        throw Errors.invalidRequest('model', `model ${target.model} is not an LLM (its backend is ${target.config.backend}); `
+          + `call it with POST /v2/models/${target.model}/infer`);
+      }
+      const started = performance.now();
+      try {
+        return await call.run(llm, target);
+      } finally {
+        if (call.timing) call.timing.backendMs += performance.now() - started;
+      }
+    });
+    return { value, model: answered.model, version: answered.version, ...(fallbackFor === undefined ? {} : { fallbackFor }) };
+  }
+
+  async #withFallback<T>(served: ServedVersion, signal: AbortSignal, run: (target: ServedVersion) => Promise<T>)
+    : Promise<{ value: T; served: ServedVersion; fallbackFor?: string }> {
+    try {
+      return { value: await run(served), served };
+    } catch (error) {
+      const chain = this.host.get(served.model)?.plan.fallback ?? [];
+      if (chain.length === 0 || signal.aborted || !worthFallingBack(error)) throw error;
+      for (const ref of chain) {
+        const [model, version] = ref.split(':') as [string, string | undefined];
+        try {
+          const target = await this.host.resolve(model, version);
+          const value = await run(target);
+          this.metrics.fallbacks.inc({ model: served.model, fallback: model });
+          return { value, served: target, fallbackFor: served.model };
+        } catch {
+          if (signal.aborted) break;
+        }
+      }
+      throw error;
+    }
+  }
+
+  async #infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
     const labels = { model: served.model, version: served.version };
     const started = performance.now();
     try {
       const outputNames = call.outputs.map((o) => o.name);
       validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
+      const scheduled = performance.now();
       const result = await withDeadline(call.signal, this.requestTimeoutMs,
-        (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal));
+        (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal))
+        .catch((error: unknown) => {
+          // A failed call's time is the upstream's (a remote model queues nothing) or a run's.
+          if (call.timing) call.timing.backendMs += performance.now() - scheduled;
+          throw error;
+        });
+      if (call.timing) call.timing.backendMs += result.computeMs;
       const outputs = result.response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
         return k === undefined ? tensor
@@ -80,4 +168,14 @@ export class InferenceService {
       this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     }
   }
+}
+
+/** Failures of the model or its servers, not of the request: another model may well answer. */
+const FALLBACK_CODES: ReadonlySet<string> = new Set([
+  Errors.upstreamUnavailable.code, Errors.circuitOpen.code, Errors.upstreamFailed.code, Errors.upstreamRateLimited.code,
+  Errors.modelNotReady.code, Errors.queueFull.code, Errors.deadlineExceeded.code, Errors.backendFailed.code,
+]);
+
+function worthFallingBack(error: unknown): boolean {
+  return !isUmbralError(error) || FALLBACK_CODES.has(error.code);
 }

@@ -39,9 +39,11 @@ export async function loadVersion(model: string, planned: PlannedVersion, option
       observer: options.observe ? metricsObserver(options.metrics, model, planned.version) : undefined,
     });
     // Straight to the model, not through the scheduler: a warm-up is not traffic and stays out of metrics.
-    await loaded.infer(warmUpRequest(served.signature), AbortSignal.timeout(60_000)).catch((error: unknown) => {
-      throw Errors.modelLoadFailed(model, `warm-up request failed: ${(error as Error).message}`);
-    });
+    if (loaded.warmUp !== false) {
+      await loaded.infer(warmUpRequest(served.signature), AbortSignal.timeout(60_000)).catch((error: unknown) => {
+        throw Errors.modelLoadFailed(model, `warm-up request failed: ${(error as Error).message}`);
+      });
+    }
     return { model, version: planned.version, config, served, loaded, scheduler };
   } catch (error) {
     await loaded.release();

@@ -193,9 +193,20 @@ export class ModelHost {
     return (loaded as Extract<VersionState, { status: 'ready' }>).version;
   }
 
-  /** Required models whose default version does not serve. */
+  /** Required models whose default version does not serve (for a remote model: no server can answer). */
   requiredNotReady(): string[] {
     return this.list().filter((m) => m.plan.required && modelStatus(m) !== 'ready').map((m) => m.plan.name);
+  }
+
+  /**
+   * Whether a remote version of this model failed to load (its servers were down at that moment):
+   * the registry sync applies such a model again on its next round instead of leaving it failed.
+   */
+  hasFailedRemote(name: string): boolean {
+    const model = this.#models.get(name);
+    if (!model) return false;
+    const remote = new Set(model.plan.versions.filter((v) => v.manifest.backend !== 'onnx').map((v) => v.version));
+    return [...model.states].some(([version, state]) => state.status === 'failed' && remote.has(version));
   }
 
   /** Models with a problem or a version that failed to load (what --strict refuses). */
@@ -217,10 +228,13 @@ export class ModelHost {
   }
 }
 
-/** A model's state as a whole: whether its default version serves. */
-export function modelStatus(model: HostedModel): 'ready' | 'loading' | 'failed' {
+/**
+ * A model's state as a whole: whether its default version serves; `unavailable` is a remote model
+ * loaded but with no server that can answer now (all unhealthy or their breakers open).
+ */
+export function modelStatus(model: HostedModel): 'ready' | 'loading' | 'failed' | 'unavailable' {
   const state = model.defaultVersion === undefined ? undefined : model.states.get(model.defaultVersion);
-  if (state?.status === 'ready') return 'ready';
+  if (state?.status === 'ready') return state.version.loaded.upstream?.ready() === false ? 'unavailable' : 'ready';
   if (state?.status === 'loading') return 'loading';
   return 'failed';
 }

@@ -26,4 +26,6 @@ export interface ModelPlan {
   readonly defaultVersion: string | undefined;
   /** Per-caller rate limits of this model (model.yaml `rate_limit`). */
   readonly limits?: Limits;
+  /** Models (`name` or `name:version`) that answer, in order, when this one cannot (model.yaml `fallback`). */
+  readonly fallback?: readonly string[];
 }

@@ -57,6 +57,10 @@ export class Metrics {
     name: 'umbral_inference_queue_depth', help: 'Requests waiting in the model\'s queue.',
     labelNames: MODEL_LABELS, registers: [this.registry],
   });
+  readonly fallbacks = new Counter({
+    name: 'umbral_fallback_total', help: 'Requests answered by a fallback model because the requested one could not.',
+    labelNames: ['model', 'fallback'] as const, registers: [this.registry],
+  });
   readonly modelReady = new Gauge({
     name: 'umbral_model_ready', help: '1 when the model version is loaded and serving, else 0.',
     labelNames: MODEL_LABELS, registers: [this.registry],

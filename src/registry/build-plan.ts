@@ -9,6 +9,8 @@ export interface DiskNotes {
   readonly problem?: string;
   /** model.yaml `rate_limit`, per caller. */
   readonly limits?: Limits;
+  /** model.yaml `fallback`: models (`name` or `name:version`) that answer when this one cannot. */
+  readonly fallback?: readonly string[];
 }
 
 /** The serving plan of one model: its live versions, aliases, and champion (else latest) as default. */
@@ -30,6 +32,7 @@ export function buildPlan(
     aliases,
     defaultVersion: champion ?? latest,
     ...(notes?.limits ? { limits: notes.limits } : {}),
+    ...(notes?.fallback ? { fallback: notes.fallback } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
-import { dynamicBatchingSchema } from './model-config.js';
+import { BACKEND_KINDS, dynamicBatchingSchema } from './model-config.js';
 
 /** An input or output as declared; datatype and shape are filled in from the artifact at registration. */
 const tensorSpec = z.object({
@@ -16,7 +16,7 @@ const tensorSpec = z.object({
  * serving settings of the version.
  */
 export const manifestSchema = z.object({
-  backend: z.enum(['onnx']).default('onnx'),
+  backend: z.enum(BACKEND_KINDS).default('onnx'),
   description: z.string().max(2000).optional(),
   inputs: z.array(tensorSpec).optional(),
   outputs: z.array(tensorSpec).optional(),

@@ -34,8 +34,17 @@ const rateLimitSchema = z.object({
   concurrent: z.number().int().positive().optional(),
 }).strict();
 
+/** Backends a model.yaml may name; `kserve` and `openai` serve from remote servers (no version directories). */
+export const BACKEND_KINDS = ['onnx', 'kserve', 'openai'] as const;
+
+/**
+ * A remote backend's own section (`kserve:` or `openai:`), checked by that backend's descriptor
+ * schema when the model is imported; here only its presence and shape as a mapping.
+ */
+const remoteSection = z.record(z.string(), z.unknown());
+
 export const modelConfigSchema = z.object({
-  backend: z.enum(['onnx']).default('onnx'),
+  backend: z.enum(BACKEND_KINDS).default('onnx'),
   description: z.string().optional(),
   /** Readiness of the server waits for this model (default true). */
   required: z.boolean().default(true),
@@ -46,12 +55,35 @@ export const modelConfigSchema = z.object({
   max_batch_size: z.number().int().nonnegative().default(0),
   dynamic_batching: dynamicBatchingSchema.optional(),
   rate_limit: rateLimitSchema.optional(),
+  /** Endpoint of a `backend: kserve` model: servers, protocol, upstream model name (src/backends/kserve/kserve-descriptor.ts). */
+  kserve: remoteSection.optional(),
+  /** Endpoint of a `backend: openai` model: base URLs, key variable, upstream model name (src/backends/openai/openai-descriptor.ts). */
+  openai: remoteSection.optional(),
+  /** Deadline, retries, retry budget, circuit breaker and health checks of a remote model (src/resilience/resilience-config.ts). */
+  resilience: remoteSection.optional(),
+  /**
+   * Models (`name` or `name:version`) that answer, in order, when this one cannot: its servers are
+   * down or their breakers open, its queue is full, or its deadline passed.
+   */
+  fallback: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}(:[A-Za-z0-9_.-]+)?$/, 'use a model name, or name:version')).default([]),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),
   version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),
   /** Free-form facts written by whoever built the model (held-out metrics, training parameters). */
   metadata: z.record(z.string(), z.unknown()).default({}),
 }).strict();
+
+/**
+ * A model.yaml as written (on disk, or pushed by the CLI): the remote sections must match the
+ * backend. Versions' own configs (`manifestToModelConfig`) carry no remote section and skip this.
+ */
+export const writtenModelConfigSchema = modelConfigSchema.superRefine((config, context) => {
+  for (const kind of ['kserve', 'openai'] as const) {
+    if (config.backend === kind && !config[kind]) context.addIssue({ code: 'custom', path: [kind], message: `backend: ${kind} needs a '${kind}:' section (its servers)` });
+    if (config.backend !== kind && config[kind]) context.addIssue({ code: 'custom', path: [kind], message: `only for backend: ${kind} (this model's backend is ${config.backend})` });
+  }
+  if (config.backend === 'onnx' && config.resilience) context.addIssue({ code: 'custom', path: ['resilience'], message: 'only for remote backends (kserve, openai)' });
+});
 
 export type ModelConfig = z.output<typeof modelConfigSchema>;
 export type VersionPolicy = z.output<typeof versionPolicy>;

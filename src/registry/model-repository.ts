@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { modelConfigSchema, type ModelConfig, type VersionPolicy } from './model-config.js';
+import { writtenModelConfigSchema, type ModelConfig, type VersionPolicy } from './model-config.js';
 
 /** One model found on disk: its settings and the versions its policy selects. */
 export interface ModelDefinition {
@@ -24,7 +24,8 @@ const ARTIFACT = 'model.onnx';
 
 /**
  * Reads a model repository laid out as Triton's: `<dir>/<model>/model.yaml` (optional) and
- * `<dir>/<model>/<version>/model.onnx`, versions being non-negative integers. Never throws for
+ * `<dir>/<model>/<version>/model.onnx`, versions being non-negative integers; a remote model
+ * (`backend: kserve|openai`) is its model.yaml alone. Never throws for
  * one broken model: it is returned with its problem so that the others still serve.
  */
 export function readModelRepository(dir: string): ModelDefinition[] {
@@ -41,6 +42,8 @@ export function readModelRepository(dir: string): ModelDefinition[] {
 function readModel(name: string, dir: string): ModelDefinition {
   const parsed = readModelConfig(join(dir, 'model.yaml'));
   if ('problem' in parsed) return { name, config: undefined, versions: [], problem: parsed.problem };
+  // A remote model's only "artifact" is its endpoint, written by the registry from model.yaml.
+  if (parsed.config.backend !== 'onnx') return { name, config: parsed.config, versions: [] };
   const available = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name) && existsSync(join(dir, entry.name, ARTIFACT)))
     .map((entry) => Number(entry.name))
@@ -65,7 +68,7 @@ function readModelConfig(file: string): { config: ModelConfig } | { problem: str
       return { problem: `model.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
     }
   }
-  const checked = modelConfigSchema.safeParse(raw);
+  const checked = writtenModelConfigSchema.safeParse(raw);
   if (checked.success) return { config: checked.data };
   const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   return { problem: `model.yaml is invalid: ${problems.join('; ')}` };

@@ -64,7 +64,7 @@ export class RegistrySync {
     else if (note?.problem) plan = brokenPlan(name, { ...note, problem: note.problem });
     else return;
     const fingerprint = JSON.stringify(plan);
-    if (!force && this.#applied.get(name) === fingerprint) return;
+    if (!force && this.#applied.get(name) === fingerprint && !this.deps.host.hasFailedRemote(name)) return;
     this.#applied.set(name, fingerprint);
     await this.deps.host.apply(plan);
   }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Limits } from '../access/principal.js';
 import type { ModelHost } from '../inference/model-host.js';
@@ -10,6 +11,7 @@ import { modelConfigToManifest } from './manifest-config.js';
 import type { ModelConfig } from './model-config.js';
 import { readModelRepository, type ModelDefinition } from './model-repository.js';
 import { registerVersion } from './register-version.js';
+import { remoteDescriptor } from './remote-descriptor.js';
 import { CHAMPION, type Registry } from './registry.js';
 
 const SYSTEM = 'system';
@@ -27,9 +29,13 @@ export async function seedRegistry(
   const notes = new Map<string, DiskNotes>();
   for (const definition of readModelRepository(dir)) {
     const required = definition.config?.required ?? true;
-    const problem = definition.problem ?? await importModel(deps, definition);
+    const remote = definition.config !== undefined && definition.config.backend !== 'onnx';
+    const problem = definition.problem ?? await (remote ? importRemoteModel(deps, definition) : importModel(deps, definition));
     const limits = rateLimits(definition.config?.rate_limit);
-    notes.set(definition.name, { required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}) });
+    const fallback = definition.config?.fallback ?? [];
+    notes.set(definition.name, {
+      required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}), ...(fallback.length > 0 ? { fallback } : {}),
+    });
   }
   return notes;
 }
@@ -60,6 +66,30 @@ async function importModel(deps: Parameters<typeof seedRegistry>[0], definition:
   }
   for (const problem of problems) logger.error({ model: definition.name, reason: problem }, 'model version not imported');
   return model?.latestVersion == null && problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/**
+ * A remote model's model.yaml is the authority on its endpoint: when the endpoint differs from the
+ * champion's, it becomes a version (new, or the earlier one with the same endpoint) and the champion
+ * moves to it, through the audit log like any promotion. Its servers need not be up now.
+ */
+async function importRemoteModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
+  const { registry, artifacts, logger } = deps;
+  const config = definition.config as ModelConfig;
+  try {
+    const artifact = await artifacts.put(Readable.from([remoteDescriptor(config)]));
+    const versions = await registry.listVersions(definition.name).catch(() => []);
+    const model = await registry.getModel(definition.name);
+    const champion = versions.find((v) => v.version === model?.aliases[CHAMPION]);
+    if (champion?.artifactSha256 === artifact.sha256) return undefined;
+    const version = versions.find((v) => v.artifactSha256 === artifact.sha256)?.version
+      ?? (await registerVersion(deps, definition.name, artifact, modelConfigToManifest(config), SYSTEM, { trialLoad: false })).version;
+    await registry.setAlias(definition.name, CHAMPION, version, SYSTEM);
+    logger.info({ model: definition.name, version, backend: config.backend }, 'remote endpoint from model.yaml is the champion');
+    return undefined;
+  } catch (error) {
+    return `its endpoint cannot be registered: ${(error as Error).message}`;
+  }
 }
 
 function rateLimits(config: ModelConfig['rate_limit']): Limits | undefined {

@@ -16,6 +16,11 @@ import { registerOpenApi } from './plugins/open-api.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { adminAccessRoutes } from './routes/admin-access.js';
 import { authRoutes } from './routes/auth.js';
+import { tracingEnabled } from '../observability/tracing.js';
+import { registerRequestTracing } from './plugins/trace-requests.js';
+import { adminUpstreamsRoutes } from './routes/admin-upstreams.js';
+import { openAiRoutes } from './routes/openai.js';
+import { registerLlmMetrics } from '../observability/llm-metrics.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { registerJsonParser } from './plugins/json-parser.js';
@@ -57,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // request.ip keys login throttling and anonymous limits: trust X-Forwarded-For only when told to.
     trustProxy: config.auth.trustProxy,
   });
+  if (tracingEnabled) registerRequestTracing(app);
   registerAccessLog(app, deps.metrics);
   // Security headers first: their hook must run before access control can refuse a request.
   await registerSecurityHeaders(app, { corsOrigins: config.server.corsOrigins, corsCredentials: config.server.corsCredentials });
@@ -73,6 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminModelsRoutes, {
     ...deps, retainVersions: config.registry.retainVersions, maxArtifactBytes: config.registry.maxArtifactBytes,
   });
+  await app.register(openAiRoutes, {
+    host: deps.host, inference: deps.inference, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
+  });
+  await app.register(adminUpstreamsRoutes, deps);
   await app.register(operationsRoutes, deps);
   await app.register(authRoutes, { accounts: access.accounts, jwks: () => access.tokens.jwks() });
   await app.register(adminAccessRoutes, { ...access, db: deps.db });

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createBackends } from '../backends/backend-registry.js';
+import { processEnvironment } from '../config/environment.js';
 import type { Config } from '../config/schema.js';
 import { InferenceService } from '../inference/inference-service.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { startTracing, type Tracing } from '../observability/tracing.js';
+import { upstreamMetrics } from '../resilience/upstream-metrics.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { DiskNotes } from '../registry/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
@@ -54,6 +57,8 @@ export interface StartOptions {
   readonly announce?: (text: string) => void;
   /** Filled with every route and the access it needs. */
   readonly routeTable?: RouteAccessEntry[];
+  /** Where remote models' `api_key_env` variables are looked up; default: the process environment. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
@@ -61,8 +66,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
+  const tracing = startTracing(config.tracing);
   const metrics = new Metrics();
-  const backends = createBackends({ workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger });
+  const backends = createBackends({
+    workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger,
+    environment: options.environment ?? processEnvironment(), upstreamObserver: upstreamMetrics(metrics.registry),
+  });
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
@@ -92,13 +101,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
-    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload, access, routeTable: options.routeTable });
+    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload, access, tracing, routeTable: options.routeTable });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
     await access?.close();
     await sync?.stop();
     await host.close();
     await db.close();
+    await tracing.shutdown();
     throw error;
   }
 }
@@ -112,6 +122,7 @@ interface Parts {
   readonly sync: RegistrySync;
   readonly reload: (model?: string) => Promise<void>;
   readonly access: Access;
+  readonly tracing: Tracing;
   readonly routeTable: RouteAccessEntry[] | undefined;
 }
 
@@ -150,6 +161,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     await sync.stop();
     await host.close();
     await db.close();
+    await parts.tracing.shutdown();
     clearTimeout(timer);
     logger.info('shutdown complete');
   })());

@@ -11,7 +11,8 @@ const definition = loadSync(join(PACKAGE_ROOT, 'proto', 'inference.proto'), {
 });
 const Service = (loadPackageDefinition(definition).inference as Record<string, ServiceClientConstructor>).GRPCInferenceService as ServiceClientConstructor;
 
-export type RpcName = 'ServerLive' | 'ServerReady' | 'ModelReady' | 'ServerMetadata' | 'ModelMetadata' | 'ModelInfer' | 'RepositoryIndex';
+export type RpcName = 'ServerLive' | 'ServerReady' | 'ModelReady' | 'ServerMetadata' | 'ModelMetadata' | 'ModelInfer'
+  | 'RepositoryIndex' | 'RepositoryModelLoad' | 'RepositoryModelUnload' | 'CudaSharedMemoryStatus';
 
 export interface RpcOptions {
   /** Sent as `authorization: Bearer <credential>`. */
@@ -35,8 +36,8 @@ export function grpcClient(target: string): Client {
 }
 
 /**
- * One unary call, never rejecting. `RepositoryIndex` is not in umbral's proto: it is sent under
- * Triton's method path with an empty message, to see what an unknown method answers.
+ * One unary call, never rejecting. A method not in umbral's proto (`CudaSharedMemoryStatus`) is sent
+ * under Triton's method path with an empty message, to see what an unknown method answers.
  */
 export function rpc<T = Record<string, unknown>>(client: Client, method: RpcName, request: object, options: RpcOptions = {}): Promise<RpcAnswer<T>> {
   const metadata = new Metadata();

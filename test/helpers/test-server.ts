@@ -26,6 +26,8 @@ export interface TestServerOptions {
   readonly routeTable?: RouteAccessEntry[];
   /** Receives one-time announcements (a generated bootstrap key) instead of standard output. */
   readonly announce?: (text: string) => void;
+  /** Environment variables remote models may name (`api_key_env`); default none. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** The bundled example models plus the echo fixture. */
@@ -60,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const server = await startServer(config, createLogger(config, sink), {
     announce: options.announce ?? (() => undefined), ...(options.routeTable ? { routeTable: options.routeTable } : {}),
+    environment: options.environment ?? {},
   });
   return { ...server, logLines: () => lines };
 }

@@ -63,6 +63,9 @@ function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
     ServerMetadata: unary('ServerMetadata', rpcs.ServerMetadata, options),
     ModelMetadata: unary('ModelMetadata', rpcs.ModelMetadata, options),
     ModelInfer: unary('ModelInfer', rpcs.ModelInfer, options),
+    RepositoryIndex: unary('RepositoryIndex', rpcs.RepositoryIndex, options),
+    RepositoryModelLoad: unary('RepositoryModelLoad', rpcs.RepositoryModelLoad, options),
+    RepositoryModelUnload: unary('RepositoryModelUnload', rpcs.RepositoryModelUnload, options),
   } satisfies Record<keyof InferenceRpcs, unknown>;
   return handlers;
 }

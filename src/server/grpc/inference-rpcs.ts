@@ -21,6 +21,17 @@ export interface InferenceRpcs {
   readonly ServerMetadata: Rpc<Empty, ServerMetadataResponse>;
   readonly ModelMetadata: Rpc<GrpcModelRequest, ModelMetadataResponse>;
   readonly ModelInfer: Rpc<GrpcModelInferRequest, GrpcModelInferResponse>;
+  readonly RepositoryIndex: Rpc<{ ready?: boolean }, { models: RepositoryEntry[] }>;
+  readonly RepositoryModelLoad: Rpc<{ model_name?: string }, Empty>;
+  readonly RepositoryModelUnload: Rpc<{ model_name?: string }, Empty>;
+}
+
+/** One model version in Triton's RepositoryIndex answer. */
+interface RepositoryEntry {
+  readonly name: string;
+  readonly version: string;
+  readonly state: 'READY' | 'LOADING' | 'UNAVAILABLE';
+  readonly reason: string;
 }
 
 export interface InferenceRpcsDeps {
@@ -81,14 +92,38 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
         const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
           name: output.name, classification: output.parameters.classification,
         }));
-        const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: context.signal });
-        context.served = { model: result.model, version: result.version, batchSize: result.batchSize };
+        const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing });
+        context.served = { model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor };
         return encodeGrpcInferResponse({
           modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
         }, { raw: decoded.raw });
       },
     },
+    RepositoryIndex: {
+      access: 'admin:read',
+      async handle(request) {
+        return { models: repositoryIndex(host).filter((entry) => !request.ready || entry.state === 'READY') };
+      },
+    },
+    RepositoryModelLoad: { access: 'admin:write', handle: async () => refuseRepositoryChange('RepositoryModelLoad') },
+    RepositoryModelUnload: { access: 'admin:write', handle: async () => refuseRepositoryChange('RepositoryModelUnload') },
   };
+}
+
+/** Every model version this process holds, as Triton lists its repository. */
+function repositoryIndex(host: ModelHost): RepositoryEntry[] {
+  return host.list().flatMap((model) => [...model.states].map(([version, state]) => ({
+    name: model.plan.name,
+    version,
+    state: state.status === 'ready' ? 'READY' as const : state.status === 'loading' ? 'LOADING' as const : 'UNAVAILABLE' as const,
+    reason: state.status === 'failed' ? state.reason : '',
+  })));
+}
+
+/** umbral's registry decides what serves (every replica alike), so a per-server load is refused with the way to do it. */
+function refuseRepositoryChange(method: string): never {
+  throw Errors.notImplemented(method,
+    'what umbral serves follows its registry: upload a version and move its aliases through the admin API (/admin/models), or reload it with POST /admin/models/{model}/reload');
 }
 
 function required(value: string | undefined, field: string): string {

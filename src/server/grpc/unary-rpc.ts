@@ -15,6 +15,8 @@ export interface Served {
   readonly model: string;
   readonly version?: string;
   readonly batchSize?: number;
+  /** The model asked for, when a fallback answered (the `x-umbral-fallback` trailer names who did). */
+  readonly fallbackFor?: string;
 }
 
 /** What an RPC's handler gets beside the request. */
@@ -25,6 +27,8 @@ export interface RpcContext {
   readonly principal: Principal | null;
   /** Set by the handler: what served the call (the log line shows it). */
   served?: Served;
+  /** Time spent in backends (model runs, upstream calls), for the `x-umbral-overhead-ms` trailer. */
+  readonly timing: { backendMs: number };
 }
 
 /** One unary RPC: the access it needs, the model it is about, and what it does. */
@@ -70,11 +74,14 @@ async function serve<Request, Response>(
   try {
     grant = await grantAccess(options, rpc.access, rpcCaller(call.metadata, call.getPeer(), rpc.model?.(call.request) || undefined));
     setHeaders(trailers, grant.admission?.headers ?? {});
-    context = { requestId, signal: cancel.signal, principal: grant.principal };
-    callback(null, await rpc.handle(call.request, context), trailers);
+    context = { requestId, signal: cancel.signal, principal: grant.principal, timing: { backendMs: 0 } };
+    const response = await rpc.handle(call.request, context);
+    setOverhead(trailers, started, context);
+    callback(null, response, trailers);
   } catch (thrown) {
     const error = failure(thrown, cancel);
     if (error.status >= 500 && !error.exposed) options.logger.error({ reqId: requestId, method, err: error, code: error.code }, 'rpc failed');
+    setOverhead(trailers, started, context);
     const answer = errorStatus(error, requestId, trailers);
     code = answer.code ?? status.UNKNOWN;
     callback(answer);
@@ -89,6 +96,14 @@ async function serve<Request, Response>(
       ...(grant?.principal ? { principal: grant.principal.actor } : {}),
     }, 'rpc');
   }
+}
+
+/** umbral's own share of the call's latency, and who answered when a fallback did (as on HTTP). */
+function setOverhead(trailers: Metadata, started: number, context: RpcContext | undefined): void {
+  const overhead = performance.now() - started - (context?.timing.backendMs ?? 0);
+  trailers.set('x-umbral-overhead-ms', Math.max(0, overhead).toFixed(2));
+  const served = context?.served;
+  if (served?.fallbackFor) trailers.set('x-umbral-fallback', `${served.model}:${served.version ?? ''}`);
 }
 
 /** The error to answer; a call the client's deadline cut short is DEADLINE_EXCEEDED, not CANCELLED. */

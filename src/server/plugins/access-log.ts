@@ -4,19 +4,28 @@ import type { Metrics } from '../../observability/metrics.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the data plane served this request with, for the access log. */
-    served: { model: string; version?: string; batchSize?: number } | null;
+    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string } | null;
+    /** Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`. */
+    timing: { backendMs: number };
   }
 }
 
 /**
  * One log line and one histogram observation per request: request id, method, route, status,
  * latency, the caller's key id or username, and for inference the model, version and batch size.
- * Never bodies or headers.
+ * Never bodies or headers. Every response carries `x-request-id` and `x-umbral-overhead-ms`.
  */
 export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('served', null);
+  app.decorateRequest('timing', null as unknown as { backendMs: number });
+  app.addHook('onRequest', async (request) => {
+    request.timing = { backendMs: 0 };
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // umbral's own share of the latency so far: everything but the model runs and upstream calls.
+    reply.header('x-umbral-overhead-ms', Math.max(0, reply.elapsedTime - request.timing.backendMs).toFixed(2));
+    if (request.served?.fallbackFor) reply.header('x-umbral-fallback', `${request.served.model}:${request.served.version ?? ''}`);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

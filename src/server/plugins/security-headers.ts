@@ -40,7 +40,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: Sec
     credentials: options.corsCredentials,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'X-Umbral-Error-Code', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
+    exposedHeaders: ['X-Request-Id', 'X-Umbral-Overhead-Ms', 'X-Umbral-Fallback', 'X-Umbral-Error-Code', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
     maxAge: 600,
   });
 }

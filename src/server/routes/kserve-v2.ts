@@ -71,8 +71,10 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
       name: output.name, classification: output.parameters.classification,
     }));
     reply.request.served = { model: served.model, version: served.version };
-    const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply) });
-    reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize };
+    const result = await inference.infer(served, {
+      inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply), timing: reply.request.timing,
+    });
+    reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor };
     const json = encodeInferResponse({
       modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
     });

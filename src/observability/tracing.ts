@@ -1,0 +1,58 @@
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler, TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import type { Config } from '../config/schema.js';
+import { UMBRAL_VERSION } from '../version.js';
+
+/** The tracer umbral's spans come from; a no-op until `startTracing` installs an exporter. */
+export function tracer(): Tracer {
+  return trace.getTracer('umbral', UMBRAL_VERSION);
+}
+
+/** Whether spans are being recorded at all (hooks skip their work when not). */
+export let tracingEnabled = false;
+
+/** What `startTracing` installed: flush and stop it at shutdown. */
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Installs OpenTelemetry for the process (off by default): a tracer provider with the configured
+ * exporter and ratio sampler that follows a caller's sampling decision, W3C trace-context
+ * propagation (incoming `traceparent` continued, outgoing upstream calls carry it), and an async
+ * context so that an upstream attempt's span is the child of its request's span. Process-wide, as
+ * OpenTelemetry's API is: the first server in a process to start it owns it.
+ */
+export function startTracing(settings: Config['tracing']): Tracing {
+  if (settings.exporter === 'none' || tracingEnabled) return { shutdown: async () => undefined };
+  const exporter = settings.exporter === 'otlp' ? new OTLPTraceExporter({ url: settings.otlpUrl }) : new ConsoleSpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.version': UMBRAL_VERSION }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  tracingEnabled = true;
+  return {
+    async shutdown() {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+      tracingEnabled = false;
+    },
+  };
+}
+
+/** Adds the active span's `traceparent` (and `tracestate`) to headers of an outgoing call. */
+export function injectTraceContext(headers: Record<string, string>): void {
+  if (tracingEnabled) propagation.inject(context.active(), headers);
+}

@@ -1,0 +1,89 @@
+import {
+  BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, CountBreaker, handleWhen, type CircuitBreakerPolicy, type IBreaker,
+} from 'cockatiel';
+import type { ServerStatus } from '../backends/backend.js';
+import type { BreakerPolicy } from './resilience-policy.js';
+import { isUpstreamError } from './upstream-error.js';
+
+/**
+ * Opens when either breaker says so: `consecutive` failures in a row, or a failure ratio over the
+ * last calls once enough were seen. cockatiel has each; this combines them.
+ */
+class EitherBreaker implements IBreaker {
+  constructor(private readonly first: IBreaker, private readonly second: IBreaker) {}
+
+  get state(): unknown {
+    return [this.first.state, this.second.state];
+  }
+
+  set state(value: unknown) {
+    const [a, b] = value as [unknown, unknown];
+    this.first.state = a;
+    this.second.state = b;
+  }
+
+  success(state: CircuitState): void {
+    this.first.success(state);
+    this.second.success(state);
+  }
+
+  failure(state: CircuitState): boolean {
+    const first = this.first.failure(state);
+    const second = this.second.failure(state);
+    return first || second;
+  }
+}
+
+/**
+ * The circuit breaker of one upstream server (cockatiel's): failures that say the server is unwell
+ * (UpstreamError.countsAgainstServer) count; a 4xx answer or a caller giving up does not. Open, it
+ * refuses at once; after `halfOpenAfterMs` one call goes through as a probe, and its outcome closes
+ * or reopens it.
+ */
+export class ServerBreaker {
+  readonly #policy: CircuitBreakerPolicy;
+  #openedAt = 0;
+
+  constructor(private readonly options: BreakerPolicy, onChange: (state: ServerStatus['breaker']) => void) {
+    const breaker = new EitherBreaker(
+      new ConsecutiveBreaker(options.consecutiveFailures),
+      new CountBreaker({ threshold: options.failureRatio, size: options.windowSize, minimumNumberOfCalls: options.minRequests }),
+    );
+    this.#policy = circuitBreaker(handleWhen((error) => isUpstreamError(error) && error.countsAgainstServer), {
+      halfOpenAfter: options.halfOpenAfterMs, breaker,
+    });
+    this.#policy.onBreak(() => {
+      this.#openedAt = Date.now();
+      onChange('open');
+    });
+    this.#policy.onHalfOpen(() => onChange('half-open'));
+    this.#policy.onReset(() => onChange('closed'));
+  }
+
+  get state(): ServerStatus['breaker'] {
+    switch (this.#policy.state) {
+      case CircuitState.Closed: return 'closed';
+      case CircuitState.HalfOpen: return 'half-open';
+      default: return 'open';
+    }
+  }
+
+  /** Whether a call may go now: closed, or open long enough that the next call is the probe. */
+  admits(): boolean {
+    const state = this.#policy.state;
+    return state === CircuitState.Closed || (state === CircuitState.Open && this.msUntilHalfOpen() === 0);
+  }
+
+  /** Time left before an open breaker lets a probe through (0 when it would now). */
+  msUntilHalfOpen(): number {
+    if (this.#policy.state !== CircuitState.Open) return 0;
+    return Math.max(0, this.#openedAt + this.options.halfOpenAfterMs - Date.now());
+  }
+
+  /** Runs `fn` under the breaker; rejects with BrokenCircuitError without calling it when open. */
+  execute<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#policy.execute(fn);
+  }
+}
+
+export { BrokenCircuitError };

@@ -1,0 +1,25 @@
+import { stringify } from 'yaml';
+
+/** A request for the fault upstream's `add-sub` model (Triton's `simple`): INPUT0 + INPUT1 and INPUT0 − INPUT1. */
+export function addSubRequest(seed = 1): { inputs: Array<{ name: string; datatype: string; shape: number[]; data: number[] }> } {
+  const row = (k: number) => Array.from({ length: 16 }, (_, i) => (i + seed) * k);
+  return { inputs: [{ name: 'INPUT0', datatype: 'INT32', shape: [1, 16], data: row(2) }, { name: 'INPUT1', datatype: 'INT32', shape: [1, 16], data: row(1) }] };
+}
+
+/** What add-sub answers to `addSubRequest(seed)`. */
+export function addSubAnswer(seed = 1): { OUTPUT0: number[]; OUTPUT1: number[] } {
+  return { OUTPUT0: Array.from({ length: 16 }, (_, i) => (i + seed) * 3), OUTPUT1: Array.from({ length: 16 }, (_, i) => i + seed) };
+}
+
+/** model.yaml of a remote model on kserve servers (a test model repository's file map). */
+export function kserveModel(servers: string[], options: { protocol?: 'http' | 'grpc'; model?: string; resilience?: object; fallback?: string[]; required?: boolean } = {}) {
+  return {
+    'model.yaml': stringify({
+      backend: 'kserve',
+      required: options.required ?? false,
+      kserve: { protocol: options.protocol ?? 'http', servers, model: options.model ?? 'add-sub' },
+      ...(options.resilience ? { resilience: options.resilience } : {}),
+      ...(options.fallback ? { fallback: options.fallback } : {}),
+    }),
+  };
+}

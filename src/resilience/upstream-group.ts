@@ -83,11 +83,16 @@ export class UpstreamGroup<C> implements UpstreamControl {
     const { policy } = this.options;
     const caller = options.signal;
     if (caller.aborted) throw caller.reason;
-    const deadline = new AbortController();
+    // One controller for both ends (the caller leaving, the deadline), linked by hand: cheaper per call than AbortSignal.any.
+    const cut = new AbortController();
+    const deadline = { at: Date.now() + policy.timeoutMs, passed: false };
     const started = performance.now();
-    const deadlineAt = Date.now() + policy.timeoutMs;
-    const timer = setTimeout(() => deadline.abort(Errors.deadlineExceeded(policy.timeoutMs)), policy.timeoutMs);
-    const signal = AbortSignal.any([caller, deadline.signal]);
+    const timer = setTimeout(() => {
+      deadline.passed = true;
+      cut.abort(Errors.deadlineExceeded(policy.timeoutMs));
+    }, policy.timeoutMs);
+    const onCallerAbort = () => cut.abort(caller.reason);
+    caller.addEventListener('abort', onCallerAbort, { once: true });
     this.#budget.recordRequest();
     let previous: UpstreamServer<C> | undefined;
     try {
@@ -95,28 +100,27 @@ export class UpstreamGroup<C> implements UpstreamControl {
         const server = pickServer(this.#servers, this.#turn++, previous);
         if (!server) throw this.#circuitOpen();
         try {
-          return await this.#attempt(server, (client, s) => attempt(client, s, deadlineAt), signal, deadline.signal, n);
+          return await this.#attempt(server, (client, s) => attempt(client, s, deadline.at), cut.signal, deadline, n);
         } catch (error) {
-          if (caller.aborted) throw caller.reason;
-          if (deadline.signal.aborted) throw deadline.signal.reason;
+          if (cut.signal.aborted) throw cut.signal.reason;
           const wait = this.#retryDelay(error, n, policy.timeoutMs - (performance.now() - started));
           if (wait === undefined) throw toCatalogueError(this.name, error);
           this.options.observer?.retry?.(this.name);
-          await sleep(wait, undefined, { signal });
+          await sleep(wait, undefined, { signal: cut.signal });
           previous = server;
         }
       }
     } catch (error) {
-      if (caller.aborted) throw caller.reason;
-      if (deadline.signal.aborted) throw deadline.signal.reason;
-      throw error;
+      throw cut.signal.aborted ? cut.signal.reason : error;
     } finally {
       clearTimeout(timer);
+      caller.removeEventListener('abort', onCallerAbort);
     }
   }
 
   /** One attempt on one server, under its breaker, counted, and traced when tracing is on. */
-  async #attempt<T>(server: UpstreamServer<C>, attempt: (client: C, signal: AbortSignal) => Promise<T>, signal: AbortSignal, deadline: AbortSignal, n: number): Promise<T> {
+  async #attempt<T>(server: UpstreamServer<C>, attempt: (client: C, signal: AbortSignal) => Promise<T>, signal: AbortSignal,
+    deadline: { readonly passed: boolean }, n: number): Promise<T> {
     const started = performance.now();
     server.outstanding++;
     let outcome = 'ok';
@@ -125,7 +129,7 @@ export class UpstreamGroup<C> implements UpstreamControl {
         return await attempt(server.client, signal);
       } catch (error) {
         // Cut off by the deadline: a timeout of this server, which its breaker counts (a caller who left is not its fault).
-        if (deadline.aborted && !isUpstreamError(error)) throw new UpstreamError(`no answer from ${server.url} before the deadline`, 'timeout');
+        if (deadline.passed && !isUpstreamError(error)) throw new UpstreamError(`no answer from ${server.url} before the deadline`, 'timeout');
         throw error;
       }
     });

@@ -6,7 +6,7 @@ import { ProtocolError } from '../../protocol/kserve/protocol-error.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import type { Tensor } from '../../protocol/tensor.js';
 import { UpstreamError } from '../../resilience/upstream-error.js';
-import { statusError, toUpstreamError } from '../openai/upstream-failure.js';
+import { statusError, toUpstreamError } from '../http-failure.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';
 
 /** Keep-alive connections per server: enough for the concurrency 2 cores can feed. */

@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { UpstreamError } from '../../resilience/upstream-error.js';
 import { readEventStream } from './read-event-stream.js';
-import { statusError, toUpstreamError } from './upstream-failure.js';
+import { statusError, toUpstreamError } from '../http-failure.js';
 import { injectTraceContext } from '../../observability/tracing.js';
 
 export interface OpenAiClientOptions {

@@ -1,6 +1,6 @@
 import { DONE, sseDataPayloads } from '../../protocol/openai/sse.js';
 import { UpstreamError } from '../../resilience/upstream-error.js';
-import { toUpstreamError } from './upstream-failure.js';
+import { toUpstreamError } from '../http-failure.js';
 
 /** The body of a streamed answer: bytes, and a way to stop receiving them. */
 export interface StreamBody extends AsyncIterable<Uint8Array | string> {

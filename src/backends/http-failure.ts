@@ -1,11 +1,11 @@
-import { UpstreamError } from '../../resilience/upstream-error.js';
+import { UpstreamError } from '../resilience/upstream-error.js';
 
 /** undici's codes for a server too slow to answer, and for an answer that is not valid HTTP. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const PROTOCOL_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 
 /**
- * What a failed exchange with an OpenAI-compatible server is, for the resilience layer. An aborted
+ * What a failed HTTP exchange with a remote server (kserve over REST, openai) is, for the resilience layer. An aborted
  * signal wins: the caller gave up (or the deadline passed), which is not the server's failure, so its
  * reason is thrown as it is. UpstreamErrors pass unchanged.
  */
@@ -27,7 +27,7 @@ const MAX_MESSAGE = 500;
 
 /**
  * The error of a non-2xx answer: its status, its Retry-After and the server's own `error.message`
- * (OpenAI's error shape; a plain-text body is taken as it is).
+ * (`{"error": {"message"}}`, OpenAI's shape, or `{"error": "…"}`, the Open Inference Protocol's; plain text as it is).
  */
 export function statusError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, bodyText: string): UpstreamError {
   const upstreamMessage = errorMessage(bodyText);

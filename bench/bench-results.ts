@@ -6,6 +6,7 @@ import type { LoadResult } from './messages.js';
 import type { ServerSettings } from './server-settings.js';
 import type { SmallModelRow } from './small-model-bench.js';
 import type { StartupResults } from './startup-bench.js';
+import type { UpstreamResults } from './upstream-bench.js';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -20,6 +21,8 @@ export interface BenchResults {
   readonly heavy: HeavyResults;
   /** The echo model with access control on, against the open server. */
   readonly access: readonly AccessRow[];
+  /** umbral in front of remote upstreams, against a bare undici proxy. */
+  readonly upstreams: UpstreamResults;
 }
 
 /** Successful answers per second of a load run (for the heavy model, one row each: rows/s). */

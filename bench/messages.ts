@@ -94,6 +94,32 @@ export interface BareListening {
   readonly origin: string;
 }
 
+/** A bare undici reverse proxy in front of `upstream` (the floor of the upstream bench). */
+export interface ProxyPlan {
+  readonly kind: 'proxy';
+  readonly upstream: string;
+  /** Keep-alive connections to the upstream. */
+  readonly connections: number;
+}
+
+export interface ProxyListening {
+  readonly kind: 'proxy-listening';
+  readonly origin: string;
+}
+
+/** The fault-injecting upstreams (KServe v2 and OpenAI-compatible) in a process of their own. */
+export interface UpstreamPlan {
+  readonly kind: 'upstream';
+  /** Share of inference requests answered 503 (0 = none). */
+  readonly failureRate: number;
+}
+
+export interface UpstreamListening {
+  readonly kind: 'upstream-listening';
+  readonly kserveOrigin: string;
+  readonly openaiOrigin: string;
+}
+
 /** Opens the embedded store (PGlite) on an existing data directory and reports what that cost. */
 export interface StoreMemoryPlan {
   readonly kind: 'store-memory';
@@ -116,5 +142,5 @@ export interface ChildFailure {
   readonly message: string;
 }
 
-export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan | StoreMemoryPlan;
-export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | StoreMemoryResult | ChildFailure;
+export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan | StoreMemoryPlan | ProxyPlan | UpstreamPlan;
+export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | StoreMemoryResult | ProxyListening | UpstreamListening | ChildFailure;

@@ -7,6 +7,7 @@ import { heavySection, lagSection } from './report-heavy.js';
 import { methodSection } from './report-method.js';
 import { startupSection } from './report-startup.js';
 import { table } from './report-table.js';
+import { upstreamSection } from './report-upstreams.js';
 import { checkTargets } from './targets.js';
 
 /** RESULTS.md: the machine, the targets met or not, the tables, and how the numbers were taken. */
@@ -27,6 +28,7 @@ export function renderReport(results: BenchResults): string {
     ...smallSection(results),
     ...heavySection(results),
     ...accessSection(results),
+    ...upstreamSection(results),
     ...lagSection(results),
     ...errorsSection(results),
     ...methodSection(results),
@@ -75,6 +77,9 @@ function errorsSection(results: BenchResults): string[] {
     ...results.access.flatMap((r): [string, LoadResult][] => [[`access control, ${r.credential}, c=${r.concurrency}`, r.secured],
       [`access control off (before ${r.credential}), c=${r.concurrency}`, r.open[0]],
       [`access control off (after ${r.credential}), c=${r.concurrency}`, r.open[1]]]),
+    ...results.upstreams.rows.flatMap((r): [string, LoadResult][] => [[`${r.route} c=${r.concurrency} direct`, r.direct],
+      [`${r.route} c=${r.concurrency} proxy`, r.proxy], [`${r.route} c=${r.concurrency} umbral`, r.umbral]]),
+    ['KServe route, healthy upstream (failure baseline)', results.upstreams.healthy],
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);
   if (failed.length === 0) return ['Every request of every run succeeded.', ''];

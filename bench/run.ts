@@ -14,12 +14,15 @@ import { benchSmallModels } from './small-model-bench.js';
 import { readServerSettings } from './server-settings.js';
 import { startUmbral } from './spawn-server.js';
 import { benchStartup } from './startup-bench.js';
+import { benchUpstreams } from './upstream-bench.js';
 
 /**
  * `npm run bench`: times umbral's start-up with a new and an existing data directory and the memory
  * its embedded store adds; then starts umbral on a temporary model repository, measures the small
  * models against a bare fastify route and the heavy model with batching on, off and against raw
- * onnxruntime, then what access control costs (a second server with it on), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
+ * onnxruntime, then what access control costs (a second server with it on), then umbral in front of
+ * remote upstreams (KServe v2 and OpenAI routes against a bare undici proxy, and with 30 % upstream
+ * failures), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
  * measurement), --out (another file, for trial runs) and --onnx-workers (instead of the server's default).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,8 +62,10 @@ async function main(): Promise<void> {
       return { small, heavy, access };
     };
     const { small, heavy, access } = await Promise.race([measure(), server.died]);
+    await children.stop(server.child);
+    const upstreams = await benchUpstreams(children, timing, root);
     const results: BenchResults = {
-      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access,
+      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams,
     };
     const report = renderReport(results);
     console.log(report);

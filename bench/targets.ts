@@ -18,6 +18,9 @@ const RAW_MIN_RATIO = 0.8;
 const BATCHING_MIN_GAIN = 3;
 const LAG_P99_MAX_MS = 20;
 const START_EXISTING_MAX_MS = 1_500;
+const PROXY_MIN_RATIO = 0.8;
+const ADDED_P50_MAX_MS = 0.5;
+const FAILURE_MIN_RATIO = 0.5;
 /** Access control is checked in memory: it may cost at most a tenth of the throughput. */
 const ACCESS_MIN_RATIO = 0.9;
 
@@ -38,6 +41,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     batchingGain(batched, unbatched),
     lagTarget(batched),
     ...results.access.filter((r) => r.concurrency === 64).map(accessTarget),
+    ...upstreamTargets(results),
     startupTarget(results),
   ];
 }
@@ -96,4 +100,27 @@ function startupTarget(results: BenchResults): TargetCheck {
 
 function errorNote(errors: number): string {
   return errors > 0 ? `, ${errors} failed requests` : '';
+}
+
+/** umbral in front of an upstream: throughput against the bare proxy, added latency, and throughput under 30 % failures. */
+function upstreamTargets(results: BenchResults): TargetCheck[] {
+  const { rows, healthy, failing } = results.upstreams;
+  const checks = rows.map((row): TargetCheck => {
+    const ratio = perSecond(row.umbral) / perSecond(row.proxy);
+    return {
+      target: `${row.route}, concurrency ${row.concurrency}: umbral req/s vs a bare undici proxy`, goal: `≥ ${formatRatio(PROXY_MIN_RATIO)}`,
+      measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.umbral))} vs ${formatRate(perSecond(row.proxy))} req/s)${errorNote(row.umbral.errors)}`,
+      met: ratio >= PROXY_MIN_RATIO && row.umbral.errors === 0,
+    };
+  });
+  for (const row of rows.filter((r) => r.concurrency === 1)) {
+    const added = row.umbral.latency.p50 - row.direct.latency.p50;
+    checks.push({ target: `${row.route}, concurrency 1: p50 added by umbral over calling the upstream directly`, goal: `≤ ${formatMs(ADDED_P50_MAX_MS)} ms`,
+      measured: `${formatMs(added)} ms`, met: added <= ADDED_P50_MAX_MS });
+  }
+  const ratio = perSecond(failing) / perSecond(healthy);
+  checks.push({ target: 'KServe route, concurrency 32: req/s with 30 % upstream failures (retries on) vs none', goal: `≥ ${formatRatio(FAILURE_MIN_RATIO)}`,
+    measured: `${formatRatio(ratio)} (${formatRate(perSecond(failing))} vs ${formatRate(perSecond(healthy))} req/s)${errorNote(failing.errors)}`,
+    met: ratio >= FAILURE_MIN_RATIO });
+  return checks;
 }

@@ -101,7 +101,7 @@ describe('remote models on KServe v2 servers (kserve backend)', () => {
     a.resetCounts();
     for (let i = 0; i < 5; i++) assert.equal((await postJson(`${server.url}/v2/models/add-sub-http/infer`, addSubRequest())).status, 200);
     assert.equal(a.counts.byRoute.infer, 0);
-    for (const bad of [{ servers: [] }, { servers: ['not a url'] }, {}]) {
+    for (const bad of [{ servers: [] }, { servers: ['not a url'] }, { servers: [a.grpcTarget] }, {}]) {
       const refused = await put(bad);
       assert.equal(refused.status, 400, JSON.stringify(bad));
     }
@@ -157,5 +157,37 @@ describe('umbral in front of another umbral (kserve backend, both protocols)', (
       assert.equal(proxied.status, 200, `${model}: ${JSON.stringify(proxied.body)}`);
       assert.deepEqual(proxied.body.outputs, direct.body.outputs, model);
     }
+  });
+});
+
+describe('a remote model whose servers are down at start', () => {
+  let upstream: KserveUpstream;
+  let server: TestServer;
+  before(async () => {
+    upstream = await startKserveUpstream({ fault: { kind: 'status503', rate: 1 }, faultAllRoutes: true });
+    server = await startTestServer({
+      models: {},
+      overrides: { 'registry.resyncIntervalMs': 200 },
+      extraModels: { late: kserveModel([upstream.httpUrl], { required: true, resilience: { retry: { max_attempts: 1 }, health_check_interval_ms: 100 } }) },
+    });
+  });
+  after(async () => {
+    await server.shutdown('test over');
+    await upstream.close();
+  });
+
+  it('is not ready, says why, and serves once its servers answer (loaded again at the next resync)', async () => {
+    const ready = await getJson(`${server.url}/v2/models/late/ready`);
+    assert.equal(ready.status, 503);
+    assert.match(String(ready.body.error), /metadata could not be read/);
+    assert.equal((await getJson(`${server.url}/health/ready`)).status, 503);
+    upstream.faults.set(undefined);
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await sleep(100);
+      status = (await postJson(`${server.url}/v2/models/late/infer`, addSubRequest())).status;
+    }
+    assert.equal(status, 200);
+    assert.equal((await getJson(`${server.url}/health/ready`)).status, 200);
   });
 });

@@ -1,7 +1,6 @@
 import type { Backend, BackendKind } from './backend.js';
-import { KserveBackend } from './kserve/kserve-backend.js';
+import { lazyBackend } from './lazy-backend.js';
 import { OnnxBackend } from './onnx/onnx-backend.js';
-import { OpenAiBackend } from './openai/openai-backend.js';
 import type { UpstreamObserver } from '../resilience/upstream-group.js';
 
 /** The part of the server's logger (pino) backends report to. */
@@ -28,8 +27,8 @@ export type BackendFactory = (options: BackendOptions) => Backend;
 /** Every backend kind and how to build it; the compiler keeps this complete as kinds are added. */
 export const BACKENDS: Record<BackendKind, BackendFactory> = {
   onnx: (options) => new OnnxBackend(options),
-  kserve: (options) => new KserveBackend(options),
-  openai: (options) => new OpenAiBackend(options),
+  kserve: (options) => lazyBackend('kserve', async () => new (await import('./kserve/kserve-backend.js')).KserveBackend(options)),
+  openai: (options) => lazyBackend('openai', async () => new (await import('./openai/openai-backend.js')).OpenAiBackend(options)),
 };
 
 /** One backend of every kind. */

@@ -88,8 +88,13 @@ export class InferenceService {
    * on is never sent elsewhere; if every fallback fails too, the primary's error is thrown.
    */
   async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
-    const { value, fallbackFor } = await this.#withFallback(served, call.signal, (target) => this.#infer(target, call));
-    return fallbackFor === undefined ? value : { ...value, fallbackFor };
+    try {
+      return await this.#infer(served, call);
+    } catch (error) {
+      // Only a failure pays for the fallback machinery: the hot path is one await.
+      const { value, fallbackFor } = await this.#fallBack(served, call.signal, error, (target) => this.#infer(target, call));
+      return { ...value, fallbackFor };
+    }
   }
 
   /**
@@ -120,21 +125,27 @@ export class InferenceService {
     try {
       return { value: await run(served), served };
     } catch (error) {
-      const chain = this.host.get(served.model)?.plan.fallback ?? [];
-      if (chain.length === 0 || signal.aborted || !worthFallingBack(error)) throw error;
-      for (const ref of chain) {
-        const [model, version] = ref.split(':') as [string, string | undefined];
-        try {
-          const target = await this.host.resolve(model, version);
-          const value = await run(target);
-          this.metrics.fallbacks.inc({ model: served.model, fallback: model });
-          return { value, served: target, fallbackFor: served.model };
-        } catch {
-          if (signal.aborted) break;
-        }
-      }
-      throw error;
+      return this.#fallBack(served, signal, error, run);
     }
+  }
+
+  /** After `served` failed with `error`: each model of its fallback chain in turn, or `error` again. */
+  async #fallBack<T>(served: ServedVersion, signal: AbortSignal, error: unknown, run: (target: ServedVersion) => Promise<T>)
+    : Promise<{ value: T; served: ServedVersion; fallbackFor: string }> {
+    const chain = this.host.get(served.model)?.plan.fallback ?? [];
+    if (chain.length === 0 || signal.aborted || !worthFallingBack(error)) throw error;
+    for (const ref of chain) {
+      const [model, version] = ref.split(':') as [string, string | undefined];
+      try {
+        const target = await this.host.resolve(model, version);
+        const value = await run(target);
+        this.metrics.fallbacks.inc({ model: served.model, fallback: model });
+        return { value, served: target, fallbackFor: served.model };
+      } catch {
+        if (signal.aborted) break;
+      }
+    }
+    throw error;
   }
 
   async #infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
@@ -144,13 +155,15 @@ export class InferenceService {
       const outputNames = call.outputs.map((o) => o.name);
       validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
       const scheduled = performance.now();
-      const result = await withDeadline(call.signal, this.requestTimeoutMs,
-        (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal))
-        .catch((error: unknown) => {
-          // A failed call's time is the upstream's (a remote model queues nothing) or a run's.
-          if (call.timing) call.timing.backendMs += performance.now() - scheduled;
-          throw error;
-        });
+      let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>>;
+      try {
+        result = await withDeadline(call.signal, this.requestTimeoutMs,
+          (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal));
+      } catch (error) {
+        // A failed call's time is the upstream's (a remote model queues nothing) or a run's.
+        if (call.timing) call.timing.backendMs += performance.now() - scheduled;
+        throw error;
+      }
       if (call.timing) call.timing.backendMs += result.computeMs;
       const outputs = result.response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;

@@ -157,5 +157,15 @@ describe('UpstreamGroup', () => {
     g.setServers([open, 'c']);
     assert.deepEqual(g.servers().map((s) => [s.url, s.breaker]), [[open, 'open'], ['c', 'closed']]);
     assert.throws(() => g.setServers([]), /at least one server/);
+    const picky = new UpstreamGroup<string>({
+      name: 'p', servers: ['http://a'], policy: policy(), disconnect: async () => undefined, healthCheck: async () => true,
+      connect: (url) => {
+        if (!url.startsWith('http')) throw new Error(`'${url}': use http(s)://host:port`);
+        return url;
+      },
+    });
+    assert.throws(() => picky.setServers(['http://b', 'b:1']), (error: { code?: string; message: string }) =>
+      error.code === 'UMBRAL_ERR_INVALID_REQUEST' && /use http/.test(error.message));
+    assert.deepEqual(picky.servers().map((s) => s.url), ['http://a'], 'a refused list changes nothing');
   });
 });

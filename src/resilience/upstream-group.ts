@@ -27,7 +27,10 @@ export interface UpstreamGroupOptions<C> {
   readonly name: string;
   readonly servers: readonly string[];
   readonly policy: ResiliencePolicy;
-  /** Makes the client of one server (an undici Pool, a grpc-js client); called once per server URL. */
+  /**
+   * Makes the client of one server (an undici Pool, a grpc-js client); called once per server URL.
+   * Throws, saying what form the address needs, for one this backend cannot reach.
+   */
   connect(url: string): C;
   /** Closes a client made by `connect` (its server left the group, or the group closes). */
   disconnect(client: C): Promise<void>;
@@ -174,21 +177,35 @@ export class UpstreamGroup<C> implements UpstreamControl {
     return this.#servers.map((server) => server.status());
   }
 
+  /**
+   * Replaces the server list; servers that stay keep their breaker and health. Throws a catalogue
+   * 400 (and changes nothing) for an empty list or an address the backend cannot connect to.
+   */
   setServers(urls: readonly string[]): void {
-    if (urls.length === 0) throw new Error(`upstream group '${this.name}' needs at least one server`);
-    const wanted = [...new Set(urls)];
+    if (urls.length === 0) throw Errors.invalidRequest('servers', `model '${this.name}' needs at least one server`);
     const kept = new Map(this.#servers.map((s) => [s.url, s]));
+    const next: UpstreamServer<C>[] = [];
+    try {
+      for (const url of new Set(urls)) next.push(kept.get(url) ?? this.#connect(url));
+    } catch (error) {
+      for (const server of next) if (!kept.has(server.url)) void this.options.disconnect(server.client);
+      throw Errors.invalidRequest('servers', (error as Error).message);
+    }
     for (const server of this.#servers) {
-      if (wanted.includes(server.url)) continue;
+      if (next.includes(server)) continue;
       server.removed = true;
       if (server.outstanding === 0) void this.options.disconnect(server.client);
     }
-    this.#servers = wanted.map((url) => kept.get(url) ?? new UpstreamServer(url, this.options.connect(url), this.options.policy.breaker,
-      (state) => this.options.observer?.breakerState?.(this.name, url, state)));
-    for (const server of this.#servers) {
+    this.#servers = next;
+    for (const server of next) {
       this.options.observer?.breakerState?.(this.name, server.url, server.breaker.state);
       this.options.observer?.health?.(this.name, server.url, server.healthy);
     }
+  }
+
+  #connect(url: string): UpstreamServer<C> {
+    return new UpstreamServer(url, this.options.connect(url), this.options.policy.breaker,
+      (state) => this.options.observer?.breakerState?.(this.name, url, state));
   }
 
   ready(): boolean {

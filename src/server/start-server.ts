@@ -66,7 +66,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
-  const tracing = startTracing(config.tracing);
+  const tracing = await startTracing(config.tracing);
   const metrics = new Metrics();
   const backends = createBackends({
     workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger,

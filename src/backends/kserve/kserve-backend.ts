@@ -5,7 +5,7 @@ import { UpstreamGroup, type UpstreamObserver } from '../../resilience/upstream-
 import type { Backend, LoadedModel, LoadRequest, ModelSignature, TensorSpec } from '../backend.js';
 import { readRemoteArtifact } from '../read-remote-artifact.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';
-import { kserveDescriptorSchema, type KserveDescriptor } from './kserve-descriptor.js';
+import { kserveDescriptorSchema, serverAddressProblem, type KserveDescriptor } from './kserve-descriptor.js';
 import { KserveGrpcClient } from './kserve-grpc-client.js';
 import { KserveHttpClient } from './kserve-http-client.js';
 import { KserveLoadedModel } from './kserve-loaded-model.js';
@@ -61,6 +61,8 @@ export class KserveBackend implements Backend {
 }
 
 function connect(descriptor: KserveDescriptor, url: string, maxElements: number): KserveClient {
+  const problem = serverAddressProblem(descriptor.protocol, url);
+  if (problem) throw new Error(`${problem} (this model speaks ${descriptor.protocol})`);
   return descriptor.protocol === 'grpc'
     ? new KserveGrpcClient(url, descriptor.headers, maxElements)
     : new KserveHttpClient(url, descriptor.headers, maxElements);

@@ -19,12 +19,16 @@ export const kserveDescriptorSchema = z.object({
   /** Headers sent with every call (an API gateway's key in front of the servers). */
   headers: z.record(z.string(), z.string()).default({}),
 }).strict().superRefine((descriptor, context) => {
-  const pattern = descriptor.protocol === 'http' ? HTTP_SERVER : GRPC_SERVER;
   descriptor.servers.forEach((server, i) => {
-    if (!pattern.test(server)) {
-      context.addIssue({ code: 'custom', path: ['servers', i], message: descriptor.protocol === 'http' ? `'${server}': use http(s)://host:port` : `'${server}': use host:port` });
-    }
+    const problem = serverAddressProblem(descriptor.protocol, server);
+    if (problem) context.addIssue({ code: 'custom', path: ['servers', i], message: problem });
   });
 });
+
+/** Why `server` is not an address of the protocol's form, or undefined when it is. */
+export function serverAddressProblem(protocol: 'http' | 'grpc', server: string): string | undefined {
+  if (protocol === 'http') return HTTP_SERVER.test(server) ? undefined : `'${server}': use http(s)://host:port`;
+  return GRPC_SERVER.test(server) ? undefined : `'${server}': use host:port`;
+}
 
 export type KserveDescriptor = z.output<typeof kserveDescriptorSchema>;

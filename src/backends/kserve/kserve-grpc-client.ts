@@ -14,10 +14,17 @@ import type { Tensor } from '../../protocol/tensor.js';
 import { UpstreamError } from '../../resilience/upstream-error.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';
 
-const definition = loadSync(join(PACKAGE_ROOT, 'proto', 'inference.proto'), {
-  keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, bytes: Buffer,
-});
-const Service = (loadPackageDefinition(definition).inference as Record<string, ServiceClientConstructor>).GRPCInferenceService as ServiceClientConstructor;
+let service: ServiceClientConstructor | undefined;
+
+/** The client class of `inference.GRPCInferenceService`, built from the proto on first use (not at every start). */
+function serviceClient(): ServiceClientConstructor {
+  if (service) return service;
+  const definition = loadSync(join(PACKAGE_ROOT, 'proto', 'inference.proto'), {
+    keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, bytes: Buffer,
+  });
+  service = (loadPackageDefinition(definition).inference as Record<string, ServiceClientConstructor>).GRPCInferenceService as ServiceClientConstructor;
+  return service;
+}
 
 type ServiceClient = Client & Record<string, (...args: unknown[]) => unknown>;
 
@@ -36,6 +43,7 @@ export class KserveGrpcClient implements KserveClient {
   readonly #client: ServiceClient;
 
   constructor(readonly url: string, private readonly headers: Readonly<Record<string, string>>, private readonly maxElements: number) {
+    const Service = serviceClient();
     this.#client = new Service(url.replace(/^grpc:\/\//, ''), credentials.createInsecure(), {
       'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 30_000,
     }) as ServiceClient;

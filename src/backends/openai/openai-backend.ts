@@ -32,7 +32,10 @@ export class OpenAiBackend implements Backend {
       name: model,
       servers: descriptor.base_urls,
       policy,
-      connect: (url) => new OpenAiClient({ baseUrl: url, apiKey, headers: descriptor.headers, bodyTimeoutMs: policy.timeoutMs }),
+      connect: (url) => {
+        if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`'${url}': use an http(s) base URL such as https://api.openai.com/v1`);
+        return new OpenAiClient({ baseUrl: url, apiKey, headers: descriptor.headers, bodyTimeoutMs: policy.timeoutMs });
+      },
       disconnect: (client) => client.close(),
       healthCheck: (client, signal) => client.healthy(signal),
       ...(this.options.upstreamObserver ? { observer: this.options.upstreamObserver } : {}),

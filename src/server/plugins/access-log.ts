@@ -5,8 +5,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** What the data plane served this request with, for the access log. */
     served: { model: string; version?: string; batchSize?: number; fallbackFor?: string } | null;
-    /** Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`. */
-    timing: { backendMs: number };
+    /**
+     * Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`;
+     * set by the routes that call one (null for the others: no hook per request to make it).
+     */
+    timing: { backendMs: number } | null;
   }
 }
 
@@ -17,14 +20,11 @@ declare module 'fastify' {
  */
 export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('served', null);
-  app.decorateRequest('timing', null as unknown as { backendMs: number });
-  app.addHook('onRequest', async (request) => {
-    request.timing = { backendMs: 0 };
-  });
+  app.decorateRequest('timing', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // umbral's own share of the latency so far: everything but the model runs and upstream calls.
-    reply.header('x-umbral-overhead-ms', Math.max(0, reply.elapsedTime - request.timing.backendMs).toFixed(2));
+    reply.header('x-umbral-overhead-ms', Math.max(0, reply.elapsedTime - (request.timing?.backendMs ?? 0)).toFixed(2));
     if (request.served?.fallbackFor) reply.header('x-umbral-fallback', `${request.served.model}:${request.served.version ?? ''}`);
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -72,7 +72,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
     }));
     reply.request.served = { model: served.model, version: served.version };
     const result = await inference.infer(served, {
-      inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply), timing: reply.request.timing,
+      inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply), timing: (reply.request.timing = { backendMs: 0 }),
     });
     reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor };
     const json = encodeInferResponse({

@@ -78,7 +78,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     const allowed = request.principal?.models;
     if (allowed && !allowed.includes(name)) throw Errors.modelNotAllowed(name);
     request.served = { model: name };
-    const result = await deps.inference.llm(name, { signal, ...(request.timing ? { timing: request.timing } : {}), run });
+    const result = await deps.inference.llm(name, { signal, timing: (request.timing ??= { backendMs: 0 }), run });
     request.served = { model: result.model, version: result.version, ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}) };
     return result.value;
   }

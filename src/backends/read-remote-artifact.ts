@@ -32,6 +32,9 @@ export async function readRemoteArtifact<D>(model: string, path: string, kind: '
   return { descriptor: data[kind] as D, policy: resilience ? toResiliencePolicy(resilience) : DEFAULT_RESILIENCE };
 }
 
+/** Every problem with its path as written in model.yaml (`openai.base_urls[0]: …`). */
 function problems(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+  const path = (keys: readonly PropertyKey[]) => keys.reduce<string>((text, key) =>
+    (typeof key === 'number' ? `${text}[${key}]` : `${text}${text ? '.' : ''}${String(key)}`), '') || '(root)';
+  return issues.map((issue) => `${path(issue.path)}: ${issue.message}`).join('; ');
 }

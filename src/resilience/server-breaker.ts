@@ -96,11 +96,12 @@ export class ServerBreaker {
 
   /**
    * Runs `fn` under the breaker; rejects with BrokenCircuitError without calling it when open, or
-   * when half-open with the probe already out. A probe cut short by its caller closes the breaker
-   * (cockatiel's rule for errors it does not count), but the failure counts stay, so the next
-   * failure reopens it.
+   * when half-open with the probe already out (cockatiel would hold the call until the probe ends).
+   * A probe cut short by its caller closes the breaker (cockatiel's rule for errors it does not
+   * count), but the failure counts stay, so the next failure reopens it.
    */
   async execute<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#policy.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
     const result = await this.#policy.execute(async (): Promise<{ readonly value: T } | Answered> => {
       try {
         return { value: await fn() };

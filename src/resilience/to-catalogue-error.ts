@@ -12,7 +12,8 @@ import { isUpstreamError } from './upstream-error.js';
 export function toCatalogueError(model: string, error: unknown): UmbralError {
   if (isUmbralError(error)) return error;
   if (error instanceof BrokenCircuitError) return Errors.circuitOpen(model, 1);
-  if (!isUpstreamError(error)) return Errors.upstreamFailed(model, String((error as Error)?.message ?? error));
+  // Not an upstream's answer but a defect of ours: its text stays in the log, never in the answer.
+  if (!isUpstreamError(error)) return Errors.backendFailed(model, String((error as Error)?.message ?? error));
   const status = error.details.status;
   if (status === 429) return Errors.upstreamRateLimited(model, Math.max(1, Math.ceil((error.details.retryAfterMs ?? 1000) / 1000)));
   const message = error.details.upstreamMessage ?? error.message;

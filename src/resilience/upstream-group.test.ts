@@ -169,3 +169,94 @@ describe('UpstreamGroup', () => {
     assert.deepEqual(picky.servers().map((s) => s.url), ['http://a'], 'a refused list changes nothing');
   });
 });
+
+describe('UpstreamGroup, continued', () => {
+  it('rotates among servers equally idle rather than always taking the first', async () => {
+    const g = group(['a', 'b', 'c']);
+    const targets: string[] = [];
+    for (let i = 0; i < 6; i++) targets.push(await g.call(async (url) => url, { signal: never }));
+    assert.deepEqual([...targets].sort(), ['a', 'a', 'b', 'b', 'c', 'c']);
+  });
+
+  it('still tries servers that failed their health check when no server passed it', async () => {
+    const g = group(['a', 'b'], policy(), () => false);
+    await g.checkHealth();
+    assert.equal(g.ready(), false);
+    assert.equal(await g.call(async () => 'answered', { signal: never }), 'answered');
+  });
+
+  it('says how long until the first breaker half-opens when every breaker is open', async () => {
+    const g = group(['a', 'b'], policy({ retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 1, halfOpenAfterMs: 2_500 } }));
+    for (let i = 0; i < 2; i++) await g.call(async () => { throw unavailable(); }, { signal: never }).catch(() => undefined);
+    let attempts = 0;
+    await assert.rejects(g.call(async () => ++attempts, { signal: never }),
+      (error: { code?: string; retryAfterSeconds?: number }) => error.code === 'UMBRAL_ERR_CIRCUIT_OPEN' && error.retryAfterSeconds === 3);
+    assert.equal(attempts, 0);
+  });
+
+  it('ends an attempt that ignores its signal at the deadline, and counts it against the server', async () => {
+    const g = group(['a'], policy({ timeoutMs: 50, breaker: { consecutiveFailures: 1 } }));
+    await assert.rejects(g.call(() => new Promise<never>(() => undefined), { signal: never }), code('UMBRAL_ERR_DEADLINE_EXCEEDED'));
+    assert.equal(g.servers()[0]?.breaker, 'open');
+    assert.equal(g.servers()[0]?.outstanding, 0);
+  });
+
+  it('does not count a caller who leaves against the server', async () => {
+    const g = group(['a'], policy({ breaker: { consecutiveFailures: 1 } }));
+    const caller = new AbortController();
+    const call = g.call(() => new Promise<never>(() => undefined), { signal: caller.signal });
+    caller.abort(new Error('gone'));
+    await assert.rejects(call, /gone/);
+    assert.equal(g.servers()[0]?.breaker, 'closed');
+  });
+
+  it('checks health from the start and on its interval, reporting each change', async () => {
+    let up = false;
+    const changes: Array<[string, boolean]> = [];
+    const g = new UpstreamGroup<string>({
+      name: 'm', servers: ['a'], policy: { ...policy(), healthCheckIntervalMs: 20 }, connect: (url) => url, disconnect: async () => undefined,
+      healthCheck: async (_url, signal) => {
+        assert.equal(signal.aborted, false);
+        return up;
+      },
+      observer: { health: (_group, server, healthy) => changes.push([server, healthy]) },
+    });
+    await sleep(5);
+    assert.equal(g.servers()[0]?.healthy, false, 'the first check runs at construction');
+    up = true;
+    await sleep(50);
+    assert.equal(g.ready(), true);
+    assert.deepEqual(changes, [['a', true], ['a', false], ['a', true]]);
+    await g.close();
+  });
+
+  it('reports each attempt and retry to its observer', async () => {
+    const attempts: string[] = [];
+    let retries = 0;
+    const g = new UpstreamGroup<string>({
+      name: 'm', servers: ['a', 'b'], policy: policy(), connect: (url) => url, disconnect: async () => undefined, healthCheck: async () => true,
+      observer: { attempt: (_group, _server, outcome) => attempts.push(outcome), retry: () => retries++ },
+    });
+    let n = 0;
+    await g.call(async () => { if (n++ === 0) throw unavailable(); return 'ok'; }, { signal: never });
+    await g.call(async () => { throw new TypeError('a bug'); }, { signal: never }).catch(() => undefined);
+    assert.deepEqual(attempts, ['status_503', 'ok', 'error']);
+    assert.equal(retries, 1);
+  });
+
+  it('disconnects a removed server once its calls in flight have finished', async () => {
+    const closed: string[] = [];
+    const g = new UpstreamGroup<string>({
+      name: 'm', servers: ['a'], policy: policy(), connect: (url) => url, healthCheck: async () => true,
+      disconnect: async (client) => { closed.push(client); },
+    });
+    let release!: () => void;
+    const call = g.call(() => new Promise<string>((resolve) => { release = () => resolve('done'); }), { signal: never });
+    g.setServers(['b']);
+    assert.deepEqual(closed, []);
+    release();
+    assert.equal(await call, 'done');
+    assert.deepEqual(closed, ['a']);
+    assert.equal(await g.call(async (url) => url, { signal: never }), 'b');
+  });
+});

@@ -6,13 +6,17 @@ import { tracer, tracingEnabled } from '../observability/tracing.js';
 import { backoffDelayMs } from './backoff.js';
 import type { ResiliencePolicy } from './resilience-policy.js';
 import { RetryBudget } from './retry-budget.js';
+import { BrokenCircuitError } from './server-breaker.js';
 import { toCatalogueError } from './to-catalogue-error.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 import { pickServer, UpstreamServer } from './upstream-server.js';
 
 /** What the group reports, for metrics and logs (wired by the server; optional in tests). */
 export interface UpstreamObserver {
-  /** One attempt finished: `outcome` is 'ok', or the UpstreamFailure / 'status_<code>' / 'circuit_open'. */
+  /**
+   * One attempt finished: `outcome` is 'ok', the UpstreamFailure or 'status_<code>', 'circuit_open',
+   * 'cancelled' (the caller left), or 'error' (the attempt threw something that is not an UpstreamError).
+   */
   attempt?(group: string, server: string, outcome: string, seconds: number): void;
   retry?(group: string): void;
   /** A retry was wanted but the budget was spent. */
@@ -129,7 +133,7 @@ export class UpstreamGroup<C> implements UpstreamControl {
     let outcome = 'ok';
     const run = () => server.breaker.execute(async () => {
       try {
-        return await attempt(server.client, signal);
+        return await untilAborted(attempt(server.client, signal), signal);
       } catch (error) {
         // Cut off by the deadline: a timeout of this server, which its breaker counts (a caller who left is not its fault).
         if (deadline.passed && !isUpstreamError(error)) throw new UpstreamError(`no answer from ${server.url} before the deadline`, 'timeout');
@@ -139,9 +143,7 @@ export class UpstreamGroup<C> implements UpstreamControl {
     try {
       return tracingEnabled ? await traced(server.url, n, run) : await run();
     } catch (error) {
-      outcome = isUpstreamError(error)
-        ? (error.failure === 'status' ? `status_${error.details.status ?? 'unknown'}` : error.failure)
-        : (signal.aborted ? 'cancelled' : 'circuit_open');
+      outcome = outcomeOf(error, signal);
       throw error;
     } finally {
       server.outstanding--;
@@ -241,5 +243,31 @@ function traced<T>(url: string, attempt: number, run: () => Promise<T>): Promise
     span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
     span.end();
     throw error;
+  });
+}
+
+/** The `outcome` label of a failed attempt. */
+function outcomeOf(error: unknown, signal: AbortSignal): string {
+  if (isUpstreamError(error)) return error.failure === 'status' ? `status_${error.details.status ?? 'unknown'}` : error.failure;
+  if (error instanceof BrokenCircuitError) return 'circuit_open';
+  return signal.aborted ? 'cancelled' : 'error';
+}
+
+/**
+ * `work`, or the signal's reason as soon as it fires: an attempt that does not heed its signal still
+ * ends at the deadline, so that the call answers and a half-open breaker's probe does not stay out forever.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    }, (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
   });
 }

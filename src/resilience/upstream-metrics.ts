@@ -11,7 +11,7 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function upstreamMetrics(registry: Registry): UpstreamObserver {
   const registers = [registry];
   const attempts = new Counter({
-    name: 'umbral_upstream_attempts_total', help: 'Attempts sent to upstream servers, by outcome (ok, connect, timeout, protocol, status_<code>, circuit_open, cancelled).',
+    name: 'umbral_upstream_attempts_total', help: 'Attempts sent to upstream servers, by outcome (ok, connect, timeout, protocol, status_<code>, circuit_open, cancelled, error).',
     labelNames: ['upstream', 'server', 'outcome'] as const, registers,
   });
   const duration = new Histogram({

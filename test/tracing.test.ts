@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { startOpenAiUpstream, type OpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
+import { grpcClient, rpc } from './helpers/grpc-client.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number }
@@ -48,12 +49,20 @@ describe('OpenTelemetry traces (tracing.exporter otlp)', () => {
     collector.server.close();
   });
 
-  it('continues the caller\'s trace, spans the request and each upstream attempt, and passes the trace upstream', async () => {
+  it('continues the caller\'s trace, spans each request (HTTP and gRPC) and each upstream attempt, and passes the trace upstream', async () => {
     const answer = await postJson(`${server.url}/v1/chat/completions`, { model: 'llm', messages: [{ role: 'user', content: 'hi' }] },
       { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
     assert.equal(answer.status, 200);
     const sent = upstream.received.at(-1)?.headers.traceparent;
     assert.match(String(sent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`), 'the upstream got the same trace');
+    const grpcTrace = 'a'.repeat(32);
+    const client = grpcClient(server.grpcUrl as string);
+    const rpcAnswer = await rpc(client, 'ModelInfer', {
+      model_name: 'llm', inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1], contents: { bytes_contents: [Buffer.from('hello')] } }],
+    }, { metadata: { traceparent: `00-${grpcTrace}-00f067aa0ba902b7-01` } });
+    client.close();
+    assert.equal(rpcAnswer.code, 0, rpcAnswer.error?.details);
+    assert.match(String(upstream.received.at(-1)?.headers.traceparent), new RegExp(`^00-${grpcTrace}-`), 'gRPC calls pass the trace on too');
     await server.shutdown('test over'); // flushes the exporter
     await sleep(100);
     const ours = collector.spans.filter((s) => s.traceId === traceId);
@@ -64,5 +73,8 @@ describe('OpenTelemetry traces (tracing.exporter otlp)', () => {
     assert.ok(attempt);
     assert.equal(attempt.parentSpanId, request.spanId);
     assert.equal(String(sent).split('-')[2], attempt.spanId, 'the upstream\'s parent is the attempt span');
+    const rpcSpan = collector.spans.find((s) => s.traceId === grpcTrace && s.name === 'grpc ModelInfer');
+    assert.ok(rpcSpan, 'a server span per gRPC call');
+    assert.ok(collector.spans.some((s) => s.traceId === grpcTrace && s.name === 'upstream attempt' && s.parentSpanId === rpcSpan.spanId));
   });
 });

@@ -8,6 +8,7 @@ import type { UmbralError } from '../../errors/umbral-error.js';
 import { callSignal, type CallSignal } from './call-signal.js';
 import { grantAccess, type AccessCheckOptions, type Grant } from '../grant-access.js';
 import { rpcCaller } from './rpc-access.js';
+import { traceRpc } from './trace-rpc.js';
 import { errorStatus, setHeaders, toUmbral } from './rpc-status.js';
 
 /** What served a call, for its log line. */
@@ -75,7 +76,8 @@ async function serve<Request, Response>(
     grant = await grantAccess(options, rpc.access, rpcCaller(call.metadata, call.getPeer(), rpc.model?.(call.request) || undefined));
     setHeaders(trailers, grant.admission?.headers ?? {});
     context = { requestId, signal: cancel.signal, principal: grant.principal, timing: { backendMs: 0 } };
-    const response = await rpc.handle(call.request, context);
+    const active = context;
+    const response = await traceRpc(method, call.metadata, requestId, () => rpc.handle(call.request, active));
     setOverhead(trailers, started, context);
     callback(null, response, trailers);
   } catch (thrown) {

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { Config } from '../config/schema.js';
 import { UMBRAL_VERSION } from '../version.js';
 
@@ -54,4 +54,20 @@ export async function startTracing(settings: Config['tracing']): Promise<Tracing
 /** Adds the active span's `traceparent` (and `tracestate`) to headers of an outgoing call. */
 export function injectTraceContext(headers: Record<string, string>): void {
   if (tracingEnabled) propagation.inject(context.active(), headers);
+}
+
+/**
+ * Runs `work` with `span` as the active span (a child of `parent`), so that what it calls (an
+ * upstream attempt, a client sending `traceparent`) joins the trace; ends the span either way,
+ * marked as an error when `work` throws.
+ */
+export function runInSpan<T>(span: Span, parent: Context, work: () => Promise<T>): Promise<T> {
+  return context.with(trace.setSpan(parent, span), work).then((value) => {
+    span.end();
+    return value;
+  }, (error: unknown) => {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+    span.end();
+    throw error;
+  });
 }

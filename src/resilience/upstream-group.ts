@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import type { ServerStatus, UpstreamControl } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
-import { tracer, tracingEnabled } from '../observability/tracing.js';
+import { runInSpan, tracer, tracingEnabled } from '../observability/tracing.js';
 import { backoffDelayMs } from './backoff.js';
 import type { ResiliencePolicy } from './resilience-policy.js';
 import { RetryBudget } from './retry-budget.js';
@@ -236,14 +236,7 @@ export class UpstreamGroup<C> implements UpstreamControl {
 /** The attempt inside a client span, made the active context so that the client sends its `traceparent`. */
 function traced<T>(url: string, attempt: number, run: () => Promise<T>): Promise<T> {
   const span = tracer().startSpan('upstream attempt', { kind: SpanKind.CLIENT, attributes: { 'server.address': url, 'umbral.attempt': attempt } });
-  return context.with(trace.setSpan(context.active(), span), run).then((value) => {
-    span.end();
-    return value;
-  }, (error: unknown) => {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-    span.end();
-    throw error;
-  });
+  return runInSpan(span, context.active(), run);
 }
 
 /** The `outcome` label of a failed attempt. */

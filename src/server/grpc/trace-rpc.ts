@@ -1,6 +1,6 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import type { Metadata } from '@grpc/grpc-js';
-import { tracer, tracingEnabled } from '../../observability/tracing.js';
+import { runInSpan, tracer, tracingEnabled } from '../../observability/tracing.js';
 
 /**
  * Runs an RPC's work inside a server span (`grpc ModelInfer`) when tracing is on, continuing the
@@ -13,12 +13,5 @@ export function traceRpc<T>(method: string, metadata: Metadata, requestId: strin
   const span = tracer().startSpan(`grpc ${method}`, {
     kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method, 'umbral.request_id': requestId },
   }, parent);
-  return context.with(trace.setSpan(parent, span), work).then((value) => {
-    span.end();
-    return value;
-  }, (error: unknown) => {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-    span.end();
-    throw error;
-  });
+  return runInSpan(span, parent, work);
 }

@@ -1,4 +1,5 @@
 import { Errors } from '../../errors/catalogue.js';
+import { OutageGate } from '../../store/outage-gate.js';
 import type { CounterStore, Lease, WindowDecision } from './counter-store.js';
 
 export interface FailSafeOptions {
@@ -15,46 +16,39 @@ export interface FailSafeOptions {
 }
 
 /**
- * Keeps a failing counter store (Redis down or too slow) off the request path. The first failure
- * marks the store down; for `backoffMs` after it, operations do not reach the store at all, so
- * requests pay no timeout; then a single operation probes it, while the others still skip it. Only a
- * probe's success ends an outage, and only a call sent since the last recovery can start one: late
- * answers to calls sent before a transition prove nothing about the store now.
+ * Keeps a failing counter store (Redis down or too slow) off the request path through an
+ * `OutageGate`: while the store is down, operations are answered unchecked (open policy) or refused
+ * with 503 (closed policy), without paying a timeout each.
  */
 export class FailSafeCounterStore implements CounterStore {
   readonly #inner: CounterStore;
   readonly #options: FailSafeOptions;
-  readonly #backoffMs: number;
-  #down = false;
-  #probing = false;
-  #retryAt = 0;
-  /** Counts recoveries, so that a failure of a call sent before the last one is not a new outage. */
-  #epoch = 0;
+  readonly #gate: OutageGate;
 
   constructor(inner: CounterStore, options: FailSafeOptions) {
     this.#inner = inner;
     this.#options = options;
-    this.#backoffMs = options.backoffMs ?? 500;
+    this.#gate = new OutageGate(options);
   }
 
   /** Whether the store is in an outage (between onDown and onUp). */
   get down(): boolean {
-    return this.#down;
+    return this.#gate.down;
   }
 
   hit(key: string, limit: number, windowMs: number, cost?: number): Promise<WindowDecision> {
-    return this.#guard(() => this.#inner.hit(key, limit, windowMs, cost),
-      () => ({ allowed: true, limit, remaining: limit, resetMs: 0, bypassed: true }));
+    return this.#gate.run(() => this.#inner.hit(key, limit, windowMs, cost),
+      () => this.#unchecked(() => ({ allowed: true, limit, remaining: limit, resetMs: 0, bypassed: true })));
   }
 
   async acquire(key: string, limit: number, leaseMs: number): Promise<Lease | undefined> {
-    const lease = await this.#guard(() => this.#inner.acquire(key, limit, leaseMs),
-      (): Lease => ({ held: 0, limit, bypassed: true, release: async () => {} }));
+    const lease = await this.#gate.run(() => this.#inner.acquire(key, limit, leaseMs),
+      () => this.#unchecked((): Lease => ({ held: 0, limit, bypassed: true, release: async () => {} })));
     if (lease === undefined || lease.bypassed) return lease;
     // The slot expires by itself: a release that fails must not fail the request that is ending.
     const release = () => {
-      const epoch = this.#epoch;
-      return lease.release().catch((error: unknown) => this.#failed(error, epoch));
+      const epoch = this.#gate.epoch;
+      return lease.release().catch((error: unknown) => this.#gate.failed(error, epoch));
     };
     return { held: lease.held, limit: lease.limit, release };
   }
@@ -63,41 +57,9 @@ export class FailSafeCounterStore implements CounterStore {
     return this.#inner.close();
   }
 
-  async #guard<T>(operation: () => Promise<T>, bypass: () => T): Promise<T> {
-    const probe = this.#down && !this.#probing && Date.now() >= this.#retryAt;
-    if (this.#down && !probe) return this.#unchecked(bypass);
-    if (probe) this.#probing = true;
-    const epoch = this.#epoch;
-    try {
-      const result = await operation();
-      if (probe) this.#recovered();
-      return result;
-    } catch (error) {
-      this.#failed(error, epoch);
-      return this.#unchecked(bypass);
-    } finally {
-      if (probe) this.#probing = false;
-    }
-  }
-
   #unchecked<T>(bypass: () => T): T {
     if (this.#options.policy === 'closed') throw Errors.rateLimitUnavailable();
     this.#options.onBypass?.();
     return bypass();
-  }
-
-  #failed(error: unknown, epoch: number): void {
-    if (epoch !== this.#epoch) return;
-    this.#retryAt = Date.now() + this.#backoffMs;
-    if (this.#down) return;
-    this.#down = true;
-    this.#options.onDown?.(error);
-  }
-
-  #recovered(): void {
-    if (!this.#down) return;
-    this.#down = false;
-    this.#epoch++;
-    this.#options.onUp?.();
   }
 }

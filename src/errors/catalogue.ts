@@ -123,6 +123,10 @@ export const Errors = {
   rateLimitUnavailable: define('UMBRAL_ERR_RATE_LIMIT_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, () =>
     'rate limits cannot be checked (Redis is unreachable) and this server fails closed; retry later'),
 
+  // Response cache
+  cacheUnavailable: define('UMBRAL_ERR_CACHE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, () =>
+    'the shared response cache (Redis) cannot be reached, so the entries it holds were not cleared; retry when Redis is back'),
+
   // Registry and artifacts (admin API)
   invalidName: define('UMBRAL_ERR_INVALID_NAME', { status: 400 }, (what: string, name: string) =>
     `${what} '${name}' is not a valid name; use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`),

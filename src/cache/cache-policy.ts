@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const DAY_SECONDS = 24 * 3600;
+
+/**
+ * model.yaml `cache:`: whether and how this model's responses are cached. The section's presence
+ * turns caching on (`enabled: false` keeps the settings and turns it off). README: "Response cache".
+ */
+export const cacheSectionSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** How long an entry is served. */
+  ttl_seconds: z.number().positive().max(30 * DAY_SECONDS).default(300),
+  /** Bounds of the in-memory LRU (per process, per model); Redis is bounded by its own `maxmemory`. */
+  max_entries: z.number().int().positive().max(10_000_000).default(10_000),
+  max_bytes: z.number().int().positive().max(64 * 1024 ** 3).default(64 * 1024 ** 2),
+  /** shared: one answer for every caller; caller: each key or user has its own entries. */
+  scope: z.enum(['shared', 'caller']).default('shared'),
+  /** LLM chat answers: cached when the request asks for `temperature: 0` (deterministic), or always. */
+  llm: z.enum(['deterministic', 'always']).default('deterministic'),
+}).strict();
+
+export type CacheSection = z.output<typeof cacheSectionSchema>;
+
+/** A model's cache policy as the data plane reads it. */
+export interface CachePolicy {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly scope: 'shared' | 'caller';
+  readonly llm: 'deterministic' | 'always';
+}
+
+/** The policy of a model.yaml `cache:` section; undefined when absent or disabled. */
+export function cachePolicy(section: CacheSection | undefined): CachePolicy | undefined {
+  if (!section?.enabled) return undefined;
+  return {
+    ttlMs: Math.round(section.ttl_seconds * 1000), maxEntries: section.max_entries, maxBytes: section.max_bytes,
+    scope: section.scope, llm: section.llm,
+  };
+}

@@ -1,0 +1,132 @@
+import type { CacheStore, MemoryUsage } from './cache-store.js';
+import { SingleFlight } from './single-flight.js';
+
+/** Whether an answer came from the cache (or from an identical call in flight) or from the backend. */
+export type CacheStatus = 'hit' | 'miss';
+
+/** Where an answer is kept: the model's entry under a request key, for `ttlMs`. */
+export interface CacheEntryRef {
+  readonly model: string;
+  readonly key: string;
+  readonly ttlMs: number;
+}
+
+/** How one kind of answer becomes the string a store keeps, and back. */
+export interface AnswerCodec<T> {
+  encode(value: T): string;
+  /** Throws on a value it cannot read: the entry then counts as a miss. */
+  decode(text: string): T;
+}
+
+/** An answer the backend produced; `storable` is false for one a fallback model produced. */
+export interface Computed<T> {
+  readonly value: T;
+  readonly storable: boolean;
+}
+
+/** Per-model counts of this process, for `/info`. */
+export interface CacheCounts {
+  readonly hits: number;
+  readonly misses: number;
+}
+
+export interface ResponseCacheOptions {
+  readonly store: CacheStore;
+  /** Each lookup's outcome (Prometheus counters). */
+  readonly onLookup?: (model: string, status: CacheStatus) => void;
+  /** Tells every other process to drop its local entries of a model (or all, when undefined). */
+  readonly broadcastClear?: (model: string | undefined) => Promise<void>;
+  /** The in-memory LRU's usage of a model, when there is one (the store, or the fallback of Redis). */
+  readonly memoryUsage?: (model: string) => MemoryUsage;
+}
+
+/**
+ * The response cache: looks a request up, and on a miss makes one backend call for every identical
+ * request in flight, storing its answer unless a fallback model produced it. The store (memory or
+ * Redis) is chosen at start; a store that fails never fails a request (`FailSafeCacheStore`), and
+ * an entry that cannot be read counts as a miss. Errors are never cached.
+ */
+export class ResponseCache {
+  readonly #options: ResponseCacheOptions;
+  readonly #flights = new SingleFlight<Computed<unknown>>();
+  readonly #counts = new Map<string, { hits: number; misses: number }>();
+
+  constructor(options: ResponseCacheOptions) {
+    this.#options = options;
+  }
+
+  /** `memory` or `redis`. */
+  get storeKind(): CacheStore['kind'] {
+    return this.#options.store.kind;
+  }
+
+  /**
+   * The cached answer of `ref`, or `compute`'s: a request that joined an identical one in flight
+   * shares its answer and counts as a hit (no backend call was made for it), unless that answer is
+   * a fallback's, which is never reused.
+   */
+  async through<T>(ref: CacheEntryRef, signal: AbortSignal, codec: AnswerCodec<T>, compute: () => Promise<Computed<T>>)
+    : Promise<{ value: T; status: CacheStatus }> {
+    const cached = await this.#read(ref, codec);
+    if (cached !== undefined) return { value: cached, status: this.#count(ref.model, 'hit') };
+    const { value: computed, shared } = await this.#flights.run(`${ref.model}\n${ref.key}`, signal, async () => {
+      const answer = await compute();
+      // Written before the flight lands, so that a request arriving right after finds it.
+      if (answer.storable) await this.#write(ref, codec.encode(answer.value));
+      return answer;
+    });
+    const status = shared && computed.storable ? 'hit' : 'miss';
+    return { value: computed.value as T, status: this.#count(ref.model, status) };
+  }
+
+  /**
+   * Removes the entries of `model` (every model when undefined) from the store, and has every other
+   * process drop its local ones; resolves to the number of entries this process removed.
+   */
+  async clear(model?: string): Promise<number> {
+    const removed = await this.#options.store.clear(model);
+    await this.#options.broadcastClear?.(model);
+    return removed;
+  }
+
+  /** Hits and misses of `model` in this process. */
+  counts(model: string): CacheCounts {
+    return this.#counts.get(model) ?? { hits: 0, misses: 0 };
+  }
+
+  /** Memory usage of `model`'s LRU, when this process keeps one. */
+  memoryUsage(model: string): MemoryUsage | undefined {
+    return this.#options.memoryUsage?.(model);
+  }
+
+  close(): Promise<void> {
+    return this.#options.store.close();
+  }
+
+  async #read<T>(ref: CacheEntryRef, codec: AnswerCodec<T>): Promise<T | undefined> {
+    try {
+      const text = await this.#options.store.get(ref.model, ref.key);
+      return text === undefined ? undefined : codec.decode(text);
+    } catch {
+      // An entry this umbral cannot read (corrupt, or a store that failed outside its guard) is a miss.
+      return undefined;
+    }
+  }
+
+  async #write(ref: CacheEntryRef, text: string): Promise<void> {
+    try {
+      await this.#options.store.set(ref.model, ref.key, text, ref.ttlMs);
+    } catch {
+      // The answer is still good for the caller; the next request computes it again.
+    }
+  }
+
+  #count(model: string, status: CacheStatus): CacheStatus {
+    let counts = this.#counts.get(model);
+    if (!counts) this.#counts.set(model, (counts = { hits: 0, misses: 0 }));
+    if (status === 'hit') counts.hits++;
+    else counts.misses++;
+    this.#options.onLookup?.(model, status);
+    return status;
+  }
+}

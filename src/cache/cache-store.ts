@@ -7,6 +7,8 @@
 export interface CacheStore {
   /** `memory` or `redis`: what `/info` reports. */
   readonly kind: 'memory' | 'redis';
+  /** True while a store that can fail (Redis behind `FailSafeCacheStore`) is in an outage. */
+  readonly down?: boolean;
   /** The value stored under `key` for `model`, or undefined when absent or expired. */
   get(model: string, key: string): Promise<string | undefined>;
   /** Stores `value`, replacing any, for `ttlMs` milliseconds. */

@@ -36,8 +36,8 @@ export interface ResponseCacheOptions {
   readonly onLookup?: (model: string, status: CacheStatus) => void;
   /** Tells every other process to drop its local entries of a model (or all, when undefined). */
   readonly broadcastClear?: (model: string | undefined) => Promise<void>;
-  /** The in-memory LRU's usage of a model, when there is one (the store, or the fallback of Redis). */
-  readonly memoryUsage?: (model: string) => MemoryUsage;
+  /** The in-memory LRUs (the store, or Redis's fallback), for their usage. */
+  readonly memory?: { usage(model: string): MemoryUsage; models(): string[] };
 }
 
 /**
@@ -58,6 +58,11 @@ export class ResponseCache {
   /** `memory` or `redis`. */
   get storeKind(): CacheStore['kind'] {
     return this.#options.store.kind;
+  }
+
+  /** Whether the shared store (Redis) is in an outage, the cache answering from memory or not at all. */
+  get sharedStoreDown(): boolean {
+    return this.#options.store.down === true;
   }
 
   /**
@@ -96,7 +101,12 @@ export class ResponseCache {
 
   /** Memory usage of `model`'s LRU, when this process keeps one. */
   memoryUsage(model: string): MemoryUsage | undefined {
-    return this.#options.memoryUsage?.(model);
+    return this.#options.memory?.usage(model);
+  }
+
+  /** Models looked up, or held in memory, in this process. */
+  models(): string[] {
+    return [...new Set([...this.#counts.keys(), ...(this.#options.memory?.models() ?? [])])].sort();
   }
 
   close(): Promise<void> {

@@ -83,8 +83,14 @@ export const SETTINGS = {
       'When Redis is unreachable: open = serve without limits (metric + one log line per outage), closed = 503.'),
   },
   redis: {
-    url: setting('REDIS_URL', z.string(), '', 'Redis URL (redis://…); set, rate-limit counters are shared by every replica; empty = in memory.', true),
+    url: setting('REDIS_URL', z.string(), '', 'Redis URL (redis://…); set, rate-limit counters and cached answers are shared by every replica; empty = in memory.', true),
     keyPrefix: setting('UMBRAL_REDIS_PREFIX', z.string(), 'umbral:', 'Prefix of every Redis key umbral writes (lets deployments share a Redis).'),
+  },
+  cache: {
+    store: setting('UMBRAL_CACHE_STORE', z.enum(['auto', 'memory']), 'auto',
+      'Where models with a `cache` policy keep answers: auto = Redis when REDIS_URL is set (shared by every replica), else memory; memory = each process its own LRU.'),
+    onRedisDown: setting('UMBRAL_CACHE_ON_REDIS_DOWN', z.enum(['memory', 'bypass']), 'memory',
+      'When Redis is unreachable: memory = each process caches in its own LRU until Redis is back (then those entries are dropped); bypass = nothing is cached. Requests are served either way.'),
   },
   models: {
     dir: setting('UMBRAL_MODELS_DIR', z.string().min(1), 'models', 'Model repository directory: DIR/MODEL/model.yaml and DIR/MODEL/VERSION/model.onnx.'),

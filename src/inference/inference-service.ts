@@ -1,4 +1,8 @@
 import type { LlmEndpoint } from '../backends/backend.js';
+import { jsonRequestKey, tensorRequestKey, type KeyScope } from '../cache/cache-key.js';
+import type { CachePolicy } from '../cache/cache-policy.js';
+import type { AnswerCodec, CacheStatus, ResponseCache } from '../cache/response-cache.js';
+import { decodeTensorAnswer, encodeTensorAnswer } from '../cache/tensor-answer-codec.js';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -31,6 +35,10 @@ export interface InferCall {
    * fallbacks included, so that the protocol layer can report umbral's own share of the latency.
    */
   readonly timing?: { backendMs: number };
+  /** The request's own `parameters`: they are part of its cache key. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Who asks (the principal's id): the cache namespace of a model whose cache scope is `caller`. */
+  readonly caller?: string;
 }
 
 /** One OpenAI-compatible call through the data plane. */
@@ -39,6 +47,20 @@ export interface LlmCall<T> {
   readonly timing?: { backendMs: number };
   /** The call itself, on the LLM endpoint of the version that serves (the model's, or a fallback's). */
   run(llm: LlmEndpoint, served: ServedVersion): Promise<T>;
+  /** What makes the answer cacheable; absent = never cached (a stream). */
+  readonly cache?: LlmCacheRequest;
+  /** Who asks, as in `InferCall.caller`. */
+  readonly caller?: string;
+}
+
+/** An LLM request as the response cache sees it. */
+export interface LlmCacheRequest {
+  /** `chat` or `embeddings`: part of the key. */
+  readonly kind: string;
+  /** The whole request body: its canonical JSON is the key. */
+  readonly body: unknown;
+  /** The request fixes its answer (`temperature: 0`, or embeddings); otherwise only `cache.llm: always` caches it. */
+  readonly deterministic: boolean;
 }
 
 export interface LlmResult<T> {
@@ -47,6 +69,8 @@ export interface LlmResult<T> {
   readonly model: string;
   readonly version: string;
   readonly fallbackFor?: string;
+  /** hit or miss when the model's responses are cached; undefined when they are not. */
+  readonly cache?: CacheStatus;
 }
 
 export interface InferResult {
@@ -58,7 +82,12 @@ export interface InferResult {
   readonly batchSize: number;
   /** The model that was asked for, when a fallback answered instead (model.yaml `fallback`). */
   readonly fallbackFor?: string;
+  /** hit or miss when the model's responses are cached; undefined when they are not. */
+  readonly cache?: CacheStatus;
 }
+
+/** Cached tensor answers: what the version that served returned, never a fallback's. */
+const TENSOR_CODEC: AnswerCodec<InferResult> = { encode: encodeTensorAnswer, decode: decodeTensorAnswer };
 
 /**
  * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls it in two
@@ -71,6 +100,8 @@ export class InferenceService {
     private readonly host: ModelHost,
     private readonly metrics: Metrics,
     private readonly requestTimeoutMs: number,
+    /** The response cache; models without a `cache` policy never use it. */
+    private readonly cache?: ResponseCache,
   ) {}
 
   /**
@@ -88,6 +119,21 @@ export class InferenceService {
    * on is never sent elsewhere; if every fallback fails too, the primary's error is thrown.
    */
   async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
+    const policy = this.#policyOf(served.model);
+    if (!policy || !this.cache) return this.#inferOrFallBack(served, call);
+    const key = tensorRequestKey(scopeOf(served, policy, call.caller), {
+      inputs: call.inputs, parameters: call.parameters,
+      outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
+    });
+    const { value, status } = await this.cache.through({ model: served.model, key, ttlMs: policy.ttlMs }, call.signal, TENSOR_CODEC,
+      async () => {
+        const result = await this.#inferOrFallBack(served, call);
+        return { value: result, storable: result.fallbackFor === undefined };
+      });
+    return { ...value, cache: status };
+  }
+
+  async #inferOrFallBack(served: ServedVersion, call: InferCall): Promise<InferResult> {
     try {
       return await this.#infer(served, call);
     } catch (error) {
@@ -104,6 +150,19 @@ export class InferenceService {
    */
   async llm<T>(name: string, call: LlmCall<T>): Promise<LlmResult<T>> {
     const served = await this.resolve(name);
+    const policy = this.#policyOf(served.model);
+    const request = call.cache;
+    if (!policy || !this.cache || !request || !(request.deterministic || policy.llm === 'always')) return this.#llm(served, call);
+    const key = jsonRequestKey(scopeOf(served, policy, call.caller), request.kind, request.body);
+    const { value, status } = await this.cache.through({ model: served.model, key, ttlMs: policy.ttlMs }, call.signal, jsonCodec<LlmResult<T>>(),
+      async () => {
+        const result = await this.#llm(served, call);
+        return { value: result, storable: result.fallbackFor === undefined };
+      });
+    return { ...value, cache: status };
+  }
+
+  async #llm<T>(served: ServedVersion, call: LlmCall<T>): Promise<LlmResult<T>> {
     const { value, served: answered, fallbackFor } = await this.#withFallback(served, call.signal, async (target) => {
       const llm = target.loaded.llm;
       if (!llm) {
@@ -118,6 +177,10 @@ export class InferenceService {
       }
     });
     return { value, model: answered.model, version: answered.version, ...(fallbackFor === undefined ? {} : { fallbackFor }) };
+  }
+
+  #policyOf(model: string): CachePolicy | undefined {
+    return this.host.get(model)?.plan.cache;
   }
 
   async #withFallback<T>(served: ServedVersion, signal: AbortSignal, run: (target: ServedVersion) => Promise<T>)
@@ -181,6 +244,15 @@ export class InferenceService {
       this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     }
   }
+}
+
+/** The caller's cache namespace: one for everybody unless the model's policy keeps callers apart. */
+function scopeOf(served: ServedVersion, policy: CachePolicy, caller: string | undefined): KeyScope {
+  return { model: served.model, version: served.version, namespace: policy.scope === 'shared' ? '*' : (caller ?? 'anonymous') };
+}
+
+function jsonCodec<T>(): AnswerCodec<T> {
+  return { encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as T };
 }
 
 /** Failures of the model or its servers, not of the request: another model may well answer. */

@@ -1,4 +1,5 @@
 import type { Limits } from '../access/principal.js';
+import type { CachePolicy } from '../cache/cache-policy.js';
 import type { Manifest } from '../registry/manifest.js';
 
 /** One registered version the host may serve. */
@@ -28,4 +29,6 @@ export interface ModelPlan {
   readonly limits?: Limits;
   /** Models (`name` or `name:version`) that answer, in order, when this one cannot (model.yaml `fallback`). */
   readonly fallback?: readonly string[];
+  /** How this model's responses are cached (model.yaml `cache`); undefined = not cached. */
+  readonly cache?: CachePolicy;
 }

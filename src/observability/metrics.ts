@@ -1,5 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What the cache metrics are read from at each scrape (the response cache). */
+export interface CacheStatsSource {
+  /** Models with a cache policy, or with entries. */
+  models(): string[];
+  counts(model: string): { hits: number; misses: number };
+  memoryUsage(model: string): { entries: number; bytes: number; evictions: number } | undefined;
+}
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const MODEL_LABELS = ['model', 'version'] as const;
@@ -86,11 +94,64 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly cacheLookups = new Counter({
+    name: 'umbral_cache_lookups_total', help: 'Response-cache lookups by model and result (hit, miss).',
+    labelNames: ['model', 'result'] as const, registers: [this.registry],
+  });
+  readonly cacheHitRatio = new Gauge({
+    name: 'umbral_cache_hit_ratio', help: 'Hits over lookups of each cached model since start, in this process.',
+    labelNames: ['model'] as const, registers: [this.registry],
+    collect: () => this.#collectCache(),
+  });
+  readonly cacheEvictions = new Counter({
+    name: 'umbral_cache_evictions_total', help: 'Entries the in-memory LRU dropped to stay within its bounds (not expiries).',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
+  readonly cacheBytes = new Gauge({
+    name: 'umbral_cache_bytes', help: 'Size of each model\'s in-memory LRU, as counted against its max_bytes.',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
+  readonly cacheEntries = new Gauge({
+    name: 'umbral_cache_entries', help: 'Entries in each model\'s in-memory LRU.',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
+  readonly cacheStoreUp = new Gauge({
+    name: 'umbral_cache_store_up', help: '1 while the shared cache store (Redis) answers, 0 during an outage (always 1 for memory).',
+    registers: [this.registry],
+  });
+  readonly cacheStoreFallbacks = new Counter({
+    name: 'umbral_cache_store_fallbacks_total', help: 'Cache operations answered without Redis during an outage (by memory, or as a miss).',
+    registers: [this.registry],
+  });
+  #cacheSource: CacheStatsSource | undefined;
+
   constructor() {
     this.rateLimitStoreUp.set(1);
+    this.cacheStoreUp.set(1);
     // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
     // 1 ms sampling: at the default 10 ms the lag percentiles include the sampling interval itself.
     collectDefaultMetrics({ register: this.registry, prefix: 'umbral_', eventLoopMonitoringPrecision: 1 });
+  }
+
+  /** Where the cache gauges read their values at each scrape. */
+  watchCache(source: CacheStatsSource): void {
+    this.#cacheSource = source;
+  }
+
+  #collectCache(): void {
+    const source = this.#cacheSource;
+    if (!source) return;
+    this.cacheEvictions.reset();
+    for (const model of source.models()) {
+      const { hits, misses } = source.counts(model);
+      if (hits + misses > 0) this.cacheHitRatio.set({ model }, hits / (hits + misses));
+      const usage = source.memoryUsage(model);
+      if (!usage) continue;
+      this.cacheBytes.set({ model }, usage.bytes);
+      this.cacheEntries.set({ model }, usage.entries);
+      // Mirrors the LRUs' own count, which only grows.
+      this.cacheEvictions.inc({ model }, usage.evictions);
+    }
   }
 
   /** Prometheus text exposition. */

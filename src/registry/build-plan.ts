@@ -1,4 +1,5 @@
 import type { Limits } from '../access/principal.js';
+import type { CachePolicy } from '../cache/cache-policy.js';
 import type { ModelPlan } from '../inference/model-plan.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from './registry.js';
@@ -11,6 +12,8 @@ export interface DiskNotes {
   readonly limits?: Limits;
   /** model.yaml `fallback`: models (`name` or `name:version`) that answer when this one cannot. */
   readonly fallback?: readonly string[];
+  /** model.yaml `cache`, when present and enabled. */
+  readonly cache?: CachePolicy;
 }
 
 /** The serving plan of one model: its live versions, aliases, and champion (else latest) as default. */
@@ -33,6 +36,7 @@ export function buildPlan(
     defaultVersion: champion ?? latest,
     ...(notes?.limits ? { limits: notes.limits } : {}),
     ...(notes?.fallback ? { fallback: notes.fallback } : {}),
+    ...(notes?.cache ? { cache: notes.cache } : {}),
   };
 }
 

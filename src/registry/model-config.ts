@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheSectionSchema } from '../cache/cache-policy.js';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 
 /**
@@ -55,6 +56,8 @@ export const modelConfigSchema = z.object({
   max_batch_size: z.number().int().nonnegative().default(0),
   dynamic_batching: dynamicBatchingSchema.optional(),
   rate_limit: rateLimitSchema.optional(),
+  /** Response cache of this model: TTL, in-memory bounds, scope, LLM determinism (src/cache/cache-policy.ts). */
+  cache: cacheSectionSchema.optional(),
   /** Endpoint of a `backend: kserve` model: servers, protocol, upstream model name (src/backends/kserve/kserve-descriptor.ts). */
   kserve: remoteSection.optional(),
   /** Endpoint of a `backend: openai` model: base URLs, key variable, upstream model name (src/backends/openai/openai-descriptor.ts). */

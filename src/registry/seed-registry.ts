@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Limits } from '../access/principal.js';
+import { cachePolicy } from '../cache/cache-policy.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { DiskNotes } from './build-plan.js';
@@ -33,8 +34,10 @@ export async function seedRegistry(
     const problem = definition.problem ?? await (remote ? importRemoteModel(deps, definition) : importModel(deps, definition));
     const limits = rateLimits(definition.config?.rate_limit);
     const fallback = definition.config?.fallback ?? [];
+    const cache = cachePolicy(definition.config?.cache);
     notes.set(definition.name, {
       required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}), ...(fallback.length > 0 ? { fallback } : {}),
+      ...(cache ? { cache } : {}),
     });
   }
   return notes;

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Access } from '../access/open-access.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import { Errors } from '../errors/catalogue.js';
 import type { InferenceService } from '../inference/inference-service.js';
@@ -18,6 +19,7 @@ import { adminAccessRoutes } from './routes/admin-access.js';
 import { authRoutes } from './routes/auth.js';
 import { tracingEnabled } from '../observability/tracing.js';
 import { registerRequestTracing } from './plugins/trace-requests.js';
+import { adminCacheRoutes } from './routes/admin-cache.js';
 import { adminUpstreamsRoutes } from './routes/admin-upstreams.js';
 import { openAiRoutes } from './routes/openai.js';
 import { registerLlmMetrics } from '../observability/llm-metrics.js';
@@ -43,6 +45,7 @@ export interface AppDeps {
   readonly reload: (model?: string) => Promise<void>;
   readonly db: Database;
   readonly access: Access;
+  readonly cache: ResponseCache;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -83,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     host: deps.host, inference: deps.inference, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
   });
   await app.register(adminUpstreamsRoutes, deps);
+  await app.register(adminCacheRoutes, deps);
   await app.register(operationsRoutes, deps);
   await app.register(authRoutes, { accounts: access.accounts, jwks: () => access.tokens.jwks() });
   await app.register(adminAccessRoutes, { ...access, db: deps.db });

@@ -21,6 +21,7 @@ import { SqlRegistry } from '../registry/sql-registry.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { openAccess, type Access } from '../access/open-access.js';
+import { openResponseCache, type OpenedCache } from '../cache/open-response-cache.js';
 import { buildApp } from './build-app.js';
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 import type { RouteAccessEntry } from './plugins/access-control.js';
@@ -75,6 +76,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
+  let cache: OpenedCache | undefined;
   try {
     const artifacts = new LocalArtifactStore({
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
@@ -96,14 +98,18 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       config, db, logger, metrics, modelLimits: (model) => host.get(model)?.plan.limits,
       announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
     });
+    cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
     const activeSync = sync;
     const reload = async (model?: string) => {
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
-    return await listen(config, logger, { db, metrics, host, registry, artifacts, sync, reload, access, tracing, routeTable: options.routeTable });
+    return await listen(config, logger, {
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, routeTable: options.routeTable,
+    });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
+    await cache?.close();
     await access?.close();
     await sync?.stop();
     await host.close();
@@ -122,6 +128,7 @@ interface Parts {
   readonly sync: RegistrySync;
   readonly reload: (model?: string) => Promise<void>;
   readonly access: Access;
+  readonly cache: OpenedCache;
   readonly tracing: Tracing;
   readonly routeTable: RouteAccessEntry[] | undefined;
 }
@@ -129,8 +136,8 @@ interface Parts {
 async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
   const { db, metrics, host, sync, reload, access } = parts;
   const lifecycle = new Lifecycle();
-  const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs);
-  const app = await buildApp({ ...parts, config, logger, inference, lifecycle });
+  const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache);
+  const app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, lifecycle });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -157,6 +164,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     timer.unref();
     // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
     await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+    await parts.cache.close();
     await access.close();
     await sync.stop();
     await host.close();

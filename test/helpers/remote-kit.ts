@@ -12,7 +12,9 @@ export function addSubAnswer(seed = 1): { OUTPUT0: number[]; OUTPUT1: number[] }
 }
 
 /** model.yaml of a remote model on kserve servers (a test model repository's file map). */
-export function kserveModel(servers: string[], options: { protocol?: 'http' | 'grpc'; model?: string; resilience?: object; fallback?: string[]; required?: boolean } = {}) {
+export function kserveModel(servers: string[], options: {
+  protocol?: 'http' | 'grpc'; model?: string; resilience?: object; fallback?: string[]; required?: boolean; cache?: object;
+} = {}) {
   return {
     'model.yaml': stringify({
       backend: 'kserve',
@@ -20,6 +22,7 @@ export function kserveModel(servers: string[], options: { protocol?: 'http' | 'g
       kserve: { protocol: options.protocol ?? 'http', servers, model: options.model ?? 'add-sub' },
       ...(options.resilience ? { resilience: options.resilience } : {}),
       ...(options.fallback ? { fallback: options.fallback } : {}),
+      ...(options.cache ? { cache: options.cache } : {}),
     }),
   };
 }

@@ -92,8 +92,13 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
         const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
           name: output.name, classification: output.parameters.classification,
         }));
-        const result = await inference.infer(served, { inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing });
-        context.served = { model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor };
+        const result = await inference.infer(served, {
+          inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing,
+          parameters: decoded.parameters, caller: context.principal?.id,
+        });
+        context.served = {
+          model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+        };
         return encodeGrpcInferResponse({
           modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
         }, { raw: decoded.raw });

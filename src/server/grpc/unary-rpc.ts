@@ -18,6 +18,8 @@ export interface Served {
   readonly batchSize?: number;
   /** The model asked for, when a fallback answered (the `x-umbral-fallback` trailer names who did). */
   readonly fallbackFor?: string;
+  /** hit or miss when the model's responses are cached (the `x-umbral-cache` trailer). */
+  readonly cache?: 'hit' | 'miss';
 }
 
 /** What an RPC's handler gets beside the request. */
@@ -106,6 +108,7 @@ function setOverhead(trailers: Metadata, started: number, context: RpcContext | 
   trailers.set('x-umbral-overhead-ms', Math.max(0, overhead).toFixed(2));
   const served = context?.served;
   if (served?.fallbackFor) trailers.set('x-umbral-fallback', `${served.model}:${served.version ?? ''}`);
+  if (served?.cache) trailers.set('x-umbral-cache', served.cache);
 }
 
 /** The error to answer; a call the client's deadline cut short is DEADLINE_EXCEEDED, not CANCELLED. */

@@ -4,7 +4,7 @@ import type { Metrics } from '../../observability/metrics.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the data plane served this request with, for the access log. */
-    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string } | null;
+    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string; cache?: 'hit' | 'miss' } | null;
     /**
      * Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`;
      * set by the routes that call one (null for the others: no hook per request to make it).
@@ -15,8 +15,9 @@ declare module 'fastify' {
 
 /**
  * One log line and one histogram observation per request: request id, method, route, status,
- * latency, the caller's key id or username, and for inference the model, version and batch size.
- * Never bodies or headers. Every response carries `x-request-id` and `x-umbral-overhead-ms`.
+ * latency, the caller's key id or username, and for inference the model, version, batch size and
+ * cache outcome. Never bodies or headers. Every response carries `x-request-id` and
+ * `x-umbral-overhead-ms`; a cached model's answers carry `x-umbral-cache: hit|miss`.
  */
 export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('served', null);
@@ -26,6 +27,7 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
     // umbral's own share of the latency so far: everything but the model runs and upstream calls.
     reply.header('x-umbral-overhead-ms', Math.max(0, reply.elapsedTime - (request.timing?.backendMs ?? 0)).toFixed(2));
     if (request.served?.fallbackFor) reply.header('x-umbral-fallback', `${request.served.model}:${request.served.version ?? ''}`);
+    if (request.served?.cache) reply.header('x-umbral-cache', request.served.cache);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

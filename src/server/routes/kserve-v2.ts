@@ -73,8 +73,11 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
     reply.request.served = { model: served.model, version: served.version };
     const result = await inference.infer(served, {
       inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply), timing: (reply.request.timing = { backendMs: 0 }),
+      parameters: decoded.parameters, caller: reply.request.principal?.id,
     });
-    reply.request.served = { model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor };
+    reply.request.served = {
+      model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+    };
     const json = encodeInferResponse({
       modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LlmEndpoint } from '../../backends/backend.js';
 import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError } from '../../errors/umbral-error.js';
-import type { InferenceService } from '../../inference/inference-service.js';
+import type { InferenceService, LlmCacheRequest } from '../../inference/inference-service.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { parseChatRequest } from '../../protocol/openai/chat-request.js';
@@ -55,16 +55,20 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
       const started = callLlm(body.model, request, signal, (llm) => llm.chatStream(upstreamBody, signal));
       return streamChat(body.model, started, wantsUsage, request, reply, signal);
     }
-    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.chat(body, signal)));
-    report(body.model, readUsage(answer));
+    // Cached only when the answer is fixed by the request (temperature 0), unless the model's policy says always.
+    const cache = { kind: 'chat', body, deterministic: body.temperature === 0 };
+    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.chat(body, signal), cache));
+    reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
 
   app.post('/v1/embeddings', INFER, async (request, reply) => {
     const body = parseEmbeddingsRequest(request.body);
     const signal = abortOnDisconnect(reply);
-    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.embeddings(body, signal)));
-    report(body.model, readUsage(answer));
+    // An embedding is a function of its input: always cacheable.
+    const cache = { kind: 'embeddings', body, deterministic: true };
+    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.embeddings(body, signal), cache));
+    reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
 
@@ -72,14 +76,20 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
    * One call on the model's default version (or its fallback) when it is an LLM this caller may use;
    * the log line and the response headers name the version that answered.
    */
-  async function callLlm<T>(name: string, request: FastifyRequest, signal: AbortSignal, run: (llm: LlmEndpoint) => Promise<T>): Promise<T> {
+  async function callLlm<T>(name: string, request: FastifyRequest, signal: AbortSignal, run: (llm: LlmEndpoint) => Promise<T>,
+    cache?: LlmCacheRequest): Promise<T> {
     if (lifecycle.shuttingDown) throw Errors.shuttingDown();
     // Access control saw no model (it is in the body): the allow-list is checked here, before the model is looked up.
     const allowed = request.principal?.models;
     if (allowed && !allowed.includes(name)) throw Errors.modelNotAllowed(name);
     request.served = { model: name };
-    const result = await deps.inference.llm(name, { signal, timing: (request.timing ??= { backendMs: 0 }), run });
-    request.served = { model: result.model, version: result.version, ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}) };
+    const result = await deps.inference.llm(name, {
+      signal, timing: (request.timing ??= { backendMs: 0 }), run, caller: request.principal?.id, ...(cache ? { cache } : {}),
+    });
+    request.served = {
+      model: result.model, version: result.version,
+      ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}), ...(result.cache ? { cache: result.cache } : {}),
+    };
     return result.value;
   }
 
@@ -116,6 +126,11 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     });
     reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
     return reply.send(body);
+  }
+
+  /** Token usage of an answer the upstream produced; a cache hit spent no tokens. */
+  function reportAnswer(model: string, request: FastifyRequest, answer: unknown): void {
+    if (request.served?.cache !== 'hit') report(model, readUsage(answer));
   }
 
   function report(model: string, usage: TokenUsage | undefined): void {

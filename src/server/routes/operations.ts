@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import type { ResponseCache } from '../../cache/response-cache.js';
 import type { Config } from '../../config/schema.js';
 import { redactConfig } from '../../config/redact-config.js';
 import { modelStatus, type ModelHost } from '../../inference/model-host.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { UMBRAL_VERSION } from '../../version.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { cacheStats } from './admin-cache.js';
 
 export interface OperationsRoutesDeps {
   readonly config: Config;
   readonly host: ModelHost;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
+  readonly cache: ResponseCache;
 }
 
 const PUBLIC = { config: { access: 'public' } } as const;
@@ -53,6 +56,7 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
         };
       }),
     })),
+    cache: cacheStats(deps.cache, host),
     limits: {
       bodyLimitBytes: config.server.bodyLimitBytes,
       maxElements: config.limits.maxElements,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,14 +15,27 @@ const skip = !databaseUrl ? 'DATABASE_URL is not set: the two-replica access tes
   : !redisUrl ? 'REDIS_URL is not set: the two-replica access test needs a Redis server' : false;
 const X = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [2] }] };
 
-describe('access control across two replicas (one PostgreSQL, one Redis)', { skip }, () => {
+/** A model repository with `cached`: y = 3·x, its answers cached for a minute (model.yaml `cache`). */
+function cachedModelRepository(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'umbral-cached-models-'));
+  mkdirSync(join(dir, 'cached/1'), { recursive: true });
+  writeFileSync(join(dir, 'cached/1/model.onnx'), scaleModel(3));
+  writeFileSync(join(dir, 'cached/model.yaml'), 'max_batch_size: 8\ncache:\n  ttl_seconds: 60\n');
+  return dir;
+}
+
+/**
+ * Two umbral processes on one PostgreSQL and one Redis behave as one server: one cache, one rate
+ * limit, one registry and one set of credentials, every change seen by the other within a second.
+ */
+describe('two umbral processes on one PostgreSQL and one Redis', { skip }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
   const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
   before(async () => {
     const env = {
       DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, REDIS_URL: redisUrl, UMBRAL_REDIS_PREFIX: `${schema}:`,
       UMBRAL_ARTIFACTS_DIR: mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')),
-      UMBRAL_MODELS_DIR: mkdtempSync(join(tmpdir(), 'umbral-empty-models-')), UMBRAL_ONNX_WORKERS: '1',
+      UMBRAL_MODELS_DIR: cachedModelRepository(), UMBRAL_ONNX_WORKERS: '1',
       UMBRAL_REGISTRY_RESYNC_MS: '600000', UMBRAL_AUTH: 'on', UMBRAL_ADMIN_KEY: ADMIN_KEY, UMBRAL_JWT_SECRET: JWT_SECRET,
     };
     replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
@@ -32,6 +45,34 @@ describe('access control across two replicas (one PostgreSQL, one Redis)', { ski
     await within(2000, async () => (await call(b, 'GET', '/v2/models/scale/ready', { credential: ADMIN_KEY })).status === 200);
   });
   after(() => stopReplicas(replicas, databaseUrl, schema));
+
+  it('shares one response cache: a miss on A is a hit on B, and a clear on A clears B', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const body = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [7] }] };
+    const onA = await call(a, 'POST', '/v2/models/cached/infer', { credential: ADMIN_KEY, body });
+    assert.equal(onA.status, 200, JSON.stringify(onA.body));
+    assert.equal(onA.headers.get('x-umbral-cache'), 'miss');
+    const onB = await call(b, 'POST', '/v2/models/cached/infer', { credential: ADMIN_KEY, body });
+    assert.equal(onB.headers.get('x-umbral-cache'), 'hit');
+    assert.deepEqual(onB.body.outputs, onA.body.outputs);
+    assert.equal((await call(a, 'POST', '/admin/cache/clear', { credential: ADMIN_KEY, body: { model: 'cached' } })).status, 200);
+    assert.equal((await call(b, 'POST', '/v2/models/cached/infer', { credential: ADMIN_KEY, body })).headers.get('x-umbral-cache'), 'miss');
+  });
+
+  it('serves on B, within one second, a promotion made on A, never the old version\'s cached answer', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const y = async () => {
+      const answer = await call(b, 'POST', '/v2/models/cached/infer', { credential: ADMIN_KEY, body: X });
+      return { version: answer.body.model_version, y: (answer.body.outputs as Array<{ data: number[] }>)[0]?.data[0] };
+    };
+    assert.deepEqual(await y(), { version: '1', y: 6 });
+    assert.equal((await uploadVersion(a.url, 'cached', scaleModel(5), { alias: 'challenger', credential: ADMIN_KEY })).status, 201);
+    await within(2000, async () => (await call(b, 'GET', '/v2/models/cached/versions/2/ready', { credential: ADMIN_KEY })).status === 200);
+    assert.equal((await call(a, 'POST', '/admin/models/cached/promote', { credential: ADMIN_KEY })).status, 200);
+    const seen = await within(1000, async () => (await y()).version === '2');
+    assert.ok(seen < 1000, `B served the promotion after ${seen.toFixed(0)} ms`);
+    assert.deepEqual(await y(), { version: '2', y: 10 });
+  });
 
   it('enforces one global rate limit, not one per replica', async () => {
     const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];

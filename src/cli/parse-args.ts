@@ -35,6 +35,7 @@ export function parseCommand(argv: readonly string[]): Command {
       options: {
         config: { type: 'string' }, models: { type: 'string' }, host: { type: 'string' },
         port: { type: 'string' }, 'grpc-port': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        workers: { type: 'string' },
       },
     });
   } catch (error) {
@@ -49,6 +50,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const grpcPort = values['grpc-port'];
   if (grpcPort !== undefined) overrides['grpc.port'] = /^\d+$/.test(grpcPort) ? Number(grpcPort) : grpcPort;
   if (values.strict) overrides['models.strict'] = true;
+  if (values.workers !== undefined) overrides['server.workers'] = /^\d+$/.test(values.workers) ? Number(values.workers) : values.workers;
   return { kind: 'serve', configFile: values.config, overrides };
 }
 

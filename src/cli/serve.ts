@@ -1,16 +1,22 @@
+import cluster from 'node:cluster';
 import { loadConfig } from '../config/load-config.js';
+import { answerMetricsCollection, clusterMetricsRenderer } from '../observability/cluster-metrics.js';
 import { createLogger } from '../observability/logger.js';
 import { StrictModeError, startServer } from '../server/start-server.js';
 import { ClientError } from './client-error.js';
 import type { Command } from './parse-args.js';
+import { superviseWorkers, type ServingMessage } from './supervise-workers.js';
 
 /**
  * `umbral serve`: runs the server until SIGTERM or SIGINT, then shuts it down gracefully. SIGHUP
  * re-imports the model repository and reloads every model from the registry, without a restart.
+ * With `--workers N` (N > 1) this process supervises N worker processes that each run the server.
  */
 export async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<number> {
   const config = loadConfig({ file: command.configFile, overrides: command.overrides });
   const logger = createLogger(config);
+  if (config.server.workers > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
+  if (cluster.isWorker) answerMetricsCollection();
   let server;
   try {
     server = await startServer(config, logger);
@@ -24,11 +30,18 @@ export async function serve(command: Extract<Command, { kind: 'serve' }>): Promi
     server.reload().catch((error: unknown) => logger.error({ err: error }, 'reload failed; the current versions keep serving'));
   };
   process.on('SIGHUP', reload);
+  if (cluster.isWorker) {
+    // /metrics on any worker shows every worker's, aggregated by the primary.
+    server.metrics.renderWith(clusterMetricsRenderer(server.metrics.registry));
+    process.send?.({ kind: 'umbral:serving', url: server.url, grpc: server.grpcUrl } satisfies ServingMessage);
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => void server.shutdown(signal).then(resolve);
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
   process.off('SIGHUP', reload);
+  // A worker's channel to the primary would keep it alive: closing it lets the process exit.
+  cluster.worker?.disconnect();
   return 0;
 }

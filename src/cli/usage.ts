@@ -2,7 +2,7 @@
 export const USAGE = `umbral — serve machine-learning models in production
 
 Usage:
-  umbral serve [--config FILE] [--models DIR] [--host H] [--port P] [--grpc-port P] [--strict]
+  umbral serve [--config FILE] [--models DIR] [--host H] [--port P] [--grpc-port P] [--workers N] [--strict]
   umbral migrate [--config FILE]
   umbral models push DIR|FILE --model M [--alias A] [--manifest FILE] [--sha256 HEX] [--create]
   umbral models list
@@ -29,6 +29,8 @@ serve options (each overrides the environment variable named, which overrides th
   --host H        address to bind (UMBRAL_HOST, default 127.0.0.1)
   --port P        port to listen on, 0 for any free one (UMBRAL_PORT, default 8080)
   --grpc-port P   gRPC port, 0 for any free one (UMBRAL_GRPC_PORT, default 8081; UMBRAL_GRPC=false turns it off)
+  --workers N     N processes serving on the same ports, restarted when they die (UMBRAL_WORKERS,
+                  default 1; more than 1 needs DATABASE_URL, and REDIS_URL to share limits and cache)
   --strict        fail the start when any model fails to load (UMBRAL_STRICT)
 
 migrate applies the database migrations (umbral serve also does at start) to the embedded store in

@@ -18,6 +18,8 @@ export const SETTINGS = {
     host: setting('UMBRAL_HOST', z.string(), '',
       'Address the HTTP server binds to; empty = 127.0.0.1 in development, 0.0.0.0 (every interface) in production.'),
     port: setting('UMBRAL_PORT', port, 8080, 'HTTP port; 0 picks a free one.'),
+    workers: setting('UMBRAL_WORKERS', z.number().int().min(1).max(64), 1,
+      'Processes serving on the same ports (node:cluster), restarted when they die; more than 1 needs DATABASE_URL, and REDIS_URL for one cache and global rate limits.'),
     bodyLimitBytes: setting('UMBRAL_BODY_LIMIT_BYTES', positiveInt, 8 * 1024 * 1024,
       'Largest request body accepted; larger bodies get 413.'),
     requestTimeoutMs: setting('UMBRAL_REQUEST_TIMEOUT_MS', positiveInt, 30_000,

@@ -71,7 +71,7 @@ export class Metrics {
   });
   readonly modelReady = new Gauge({
     name: 'umbral_model_ready', help: '1 when the model version is loaded and serving, else 0.',
-    labelNames: MODEL_LABELS, registers: [this.registry],
+    labelNames: MODEL_LABELS, aggregator: 'min', registers: [this.registry],
   });
   readonly modelLoadDuration = new Histogram({
     name: 'umbral_model_load_duration_seconds', help: 'Time to load one model version, by result.',
@@ -87,7 +87,7 @@ export class Metrics {
   });
   readonly rateLimitStoreUp = new Gauge({
     name: 'umbral_rate_limit_store_up', help: '1 while the rate-limit counter store (memory or Redis) answers, 0 during an outage.',
-    registers: [this.registry],
+    aggregator: 'min', registers: [this.registry],
   });
   readonly rateLimitBypassed = new Counter({
     name: 'umbral_rate_limit_bypassed_total', help: 'Requests let through unchecked because the counter store was down (fail-open).',
@@ -100,7 +100,7 @@ export class Metrics {
   });
   readonly cacheHitRatio = new Gauge({
     name: 'umbral_cache_hit_ratio', help: 'Hits over lookups of each cached model since start, in this process.',
-    labelNames: ['model'] as const, registers: [this.registry],
+    labelNames: ['model'] as const, aggregator: 'average', registers: [this.registry],
     collect: () => this.#collectCache(),
   });
   readonly cacheEvictions = new Counter({
@@ -117,13 +117,14 @@ export class Metrics {
   });
   readonly cacheStoreUp = new Gauge({
     name: 'umbral_cache_store_up', help: '1 while the shared cache store (Redis) answers, 0 during an outage (always 1 for memory).',
-    registers: [this.registry],
+    aggregator: 'min', registers: [this.registry],
   });
   readonly cacheStoreFallbacks = new Counter({
     name: 'umbral_cache_store_fallbacks_total', help: 'Cache operations answered without Redis during an outage (by memory, or as a miss).',
     registers: [this.registry],
   });
   #cacheSource: CacheStatsSource | undefined;
+  #renderer: (() => Promise<string | undefined>) | undefined;
 
   constructor() {
     this.rateLimitStoreUp.set(1);
@@ -154,9 +155,17 @@ export class Metrics {
     }
   }
 
-  /** Prometheus text exposition. */
+  /**
+   * Prometheus text exposition: this process's metrics, or what `renderWith` supplies (a worker of
+   * `--workers N` asks the primary for every worker's, aggregated).
+   */
   async render(): Promise<string> {
-    return this.registry.metrics();
+    return (await this.#renderer?.()) ?? this.registry.metrics();
+  }
+
+  /** Renders through `renderer` instead; when it yields undefined, this process's metrics are rendered. */
+  renderWith(renderer: () => Promise<string | undefined>): void {
+    this.#renderer = renderer;
   }
 
   /** Names of every metric family, for the README's list and its test. */

@@ -24,10 +24,10 @@ export function upstreamMetrics(registry: Registry): UpstreamObserver {
   });
   const breaker = new Gauge({
     name: 'umbral_upstream_breaker_state', help: 'Circuit breaker of each upstream server: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['upstream', 'server'] as const, registers,
+    labelNames: ['upstream', 'server'] as const, aggregator: 'max', registers,
   });
   const healthy = new Gauge({
-    name: 'umbral_upstream_server_healthy', help: 'Last health check of each upstream server: 1 passed, 0 failed.', labelNames: ['upstream', 'server'] as const, registers,
+    name: 'umbral_upstream_server_healthy', help: 'Last health check of each upstream server: 1 passed, 0 failed.', labelNames: ['upstream', 'server'] as const, aggregator: 'min', registers,
   });
   return {
     attempt(upstream, server, outcome, seconds) {

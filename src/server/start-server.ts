@@ -32,6 +32,7 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly host: ModelHost;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   /** `http://host:port` it listens on. */
   readonly url: string;
   /** `host:port` of the gRPC service (the target gRPC clients take); undefined when `grpc.enabled` is false. */
@@ -173,5 +174,5 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     clearTimeout(timer);
     logger.info('shutdown complete');
   })());
-  return { app, host, logger, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, reload, shutdown };
+  return { app, host, logger, metrics, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, reload, shutdown };
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { ResponseCache } from '../../cache/response-cache.js';
 import type { Config } from '../../config/schema.js';
@@ -41,6 +42,8 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     name: 'umbral',
     version: UMBRAL_VERSION,
     uptimeSeconds: lifecycle.uptimeSeconds(),
+    // Which process answered: with `--workers N`, each worker reports its own counts and memory.
+    process: { pid: process.pid, worker: cluster.worker?.id ?? null },
     ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0,
     models: host.list().map(({ plan, states, aliases, defaultVersion }) => ({
       name: plan.name,

@@ -12,6 +12,8 @@ export const BENCH_MODELS = {
   heavy: 'heavy-mlp',
   /** heavy-mlp with the same max_batch_size but no dynamic_batching: one request, one run. */
   heavyUnbatched: 'heavy-mlp-unbatched',
+  /** spam-classifier with a response cache (model.yaml `cache`): the cache-hit path. */
+  spamCached: 'spam-classifier-cached',
 } as const;
 
 export interface BenchRepository {
@@ -41,6 +43,7 @@ export function createBenchRepository(root: string): BenchRepository {
     cpSync(join(root, 'test', 'fixtures', 'models', BENCH_MODELS.echo), join(dir, BENCH_MODELS.echo), { recursive: true });
     copyWithoutBatching(bundled(BENCH_MODELS.spam), join(dir, BENCH_MODELS.spamUnbatched));
     copyWithoutBatching(bundled(BENCH_MODELS.heavy), join(dir, BENCH_MODELS.heavyUnbatched));
+    copyWithCache(bundled(BENCH_MODELS.spam), join(dir, BENCH_MODELS.spamCached));
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
@@ -51,6 +54,13 @@ export function createBenchRepository(root: string): BenchRepository {
     heavyModelPath: join(dir, BENCH_MODELS.heavy, '1', 'model.onnx'),
     remove: () => rmSync(temp, { recursive: true, force: true }),
   };
+}
+
+/** A copy of a model whose answers are cached for an hour. */
+function copyWithCache(from: string, to: string): void {
+  cpSync(from, to, { recursive: true });
+  const config = parseYaml(readFileSync(join(to, 'model.yaml'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(to, 'model.yaml'), stringifyYaml({ ...config, cache: { ttl_seconds: 3600 } }));
 }
 
 /** A copy of a model whose model.yaml has no dynamic_batching (max_batch_size is kept). */

@@ -1,4 +1,5 @@
 import type { AccessRow } from './access-bench.js';
+import type { CacheResults } from './cache-bench.js';
 import type { HeavyResults } from './heavy-model-bench.js';
 import type { Timing } from './jobs.js';
 import type { Machine } from './machine.js';
@@ -23,6 +24,8 @@ export interface BenchResults {
   readonly access: readonly AccessRow[];
   /** umbral in front of remote upstreams, against a bare undici proxy. */
   readonly upstreams: UpstreamResults;
+  /** Cache hits against a bare route, and the in-memory LRU under churn. */
+  readonly cache: CacheResults;
 }
 
 /** Successful answers per second of a load run (for the heavy model, one row each: rows/s). */

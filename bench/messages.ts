@@ -136,11 +136,34 @@ export interface StoreMemoryResult {
   readonly openMs: number;
 }
 
+/** Writes unique keys into one model's in-memory LRU and samples resident memory as the churn goes on. */
+export interface CacheChurnPlan {
+  readonly kind: 'cache-churn';
+  /** The LRU's max_bytes. */
+  readonly maxBytes: number;
+  /** Size of each value (a cached JSON answer). */
+  readonly valueBytes: number;
+  /** Resident memory is sampled once this many times max_bytes have been written. */
+  readonly checkpoints: readonly number[];
+}
+
+export interface CacheChurnResult {
+  readonly kind: 'cache-churn-result';
+  /** Resident memory after a full GC, with the store made but empty. */
+  readonly baselineRssBytes: number;
+  /** V8 heap in use after that GC. */
+  readonly baselineHeapBytes: number;
+  readonly samples: readonly {
+    readonly written: number; readonly rssBytes: number; readonly heapBytes: number; readonly cacheBytes: number; readonly entries: number;
+  }[];
+}
+
 /** A child that could not do its job. */
 export interface ChildFailure {
   readonly kind: 'failure';
   readonly message: string;
 }
 
-export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan | StoreMemoryPlan | ProxyPlan | UpstreamPlan;
-export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | StoreMemoryResult | ProxyListening | UpstreamListening | ChildFailure;
+export type ChildPlan = LoadPlan | ProbePlan | RawOnnxPlan | BarePlan | StoreMemoryPlan | ProxyPlan | UpstreamPlan | CacheChurnPlan;
+export type ChildReply = LoadResult | ProbeResult | RawOnnxResult | BareListening | StoreMemoryResult | ProxyListening | UpstreamListening
+  | CacheChurnResult | ChildFailure;

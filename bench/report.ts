@@ -8,6 +8,7 @@ import { methodSection } from './report-method.js';
 import { startupSection } from './report-startup.js';
 import { table } from './report-table.js';
 import { upstreamSection } from './report-upstreams.js';
+import { cacheSection } from './report-cache.js';
 import { checkTargets } from './targets.js';
 
 /** RESULTS.md: the machine, the targets met or not, the tables, and how the numbers were taken. */
@@ -29,6 +30,7 @@ export function renderReport(results: BenchResults): string {
     ...heavySection(results),
     ...accessSection(results),
     ...upstreamSection(results),
+    ...cacheSection(results),
     ...lagSection(results),
     ...errorsSection(results),
     ...methodSection(results),
@@ -80,6 +82,7 @@ function errorsSection(results: BenchResults): string[] {
     ...results.upstreams.rows.flatMap((r): [string, LoadResult][] => [[`${r.route} c=${r.concurrency} direct`, r.direct],
       [`${r.route} c=${r.concurrency} proxy`, r.proxy], [`${r.route} c=${r.concurrency} umbral`, r.umbral]]),
     ['KServe route, healthy upstream (failure baseline)', results.upstreams.healthy],
+    ...results.cache.hits.flatMap((r): [string, LoadResult][] => [[`cache hits c=${r.concurrency} umbral`, r.umbral], [`cache hits c=${r.concurrency} bare`, r.bare]]),
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);
   if (failed.length === 0) return ['Every request of every run succeeded.', ''];

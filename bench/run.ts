@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAccess } from './access-bench.js';
+import { benchCache } from './cache-bench.js';
 import { createBenchRepository } from './bench-repository.js';
 import type { BenchResults } from './bench-results.js';
 import { Children } from './children.js';
@@ -22,7 +23,7 @@ import { benchUpstreams } from './upstream-bench.js';
  * models against a bare fastify route and the heavy model with batching on, off and against raw
  * onnxruntime, then what access control costs (a second server with it on), then umbral in front of
  * remote upstreams (KServe v2 and OpenAI routes against a bare undici proxy, and with 30 % upstream
- * failures), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
+ * failures), the response cache (hits against a bare route, the memory LRU under churn), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
  * measurement), --out (another file, for trial runs) and --onnx-workers (instead of the server's default).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,13 +60,14 @@ async function main(): Promise<void> {
         umbralOrigin: server.origin, repository, workers: settings.onnxWorkers, intraOpThreads: settings.intraOpThreads,
       });
       const access = await benchAccess(children, timing, { root, repository, openOrigin: server.origin });
-      return { small, heavy, access };
+      const cache = await benchCache(children, timing, server.origin);
+      return { small, heavy, access, cache };
     };
-    const { small, heavy, access } = await Promise.race([measure(), server.died]);
+    const { small, heavy, access, cache } = await Promise.race([measure(), server.died]);
     await children.stop(server.child);
     const upstreams = await benchUpstreams(children, timing, root);
     const results: BenchResults = {
-      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams,
+      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams, cache,
     };
     const report = renderReport(results);
     console.log(report);

@@ -1,5 +1,6 @@
 import { openRate, type AccessRow } from './access-bench.js';
 import { BENCH_MODELS } from './bench-repository.js';
+import { CHURN_MAX_BYTES } from './cache-bench.js';
 import { perSecond, type BenchResults } from './bench-results.js';
 import { formatMs, formatRate, formatRatio, formatSeconds } from './format.js';
 import { rowsPerSecond, type HeavyRun, type RawRun } from './heavy-model-bench.js';
@@ -23,6 +24,11 @@ const ADDED_P50_MAX_MS = 0.5;
 const FAILURE_MIN_RATIO = 0.5;
 /** Access control is checked in memory: it may cost at most a tenth of the throughput. */
 const ACCESS_MIN_RATIO = 0.9;
+const CACHE_HIT_MIN_RATIO = 0.7;
+/** Past twice its size written, the LRU's live memory may not grow by more than this share (GC noise)… */
+const CHURN_MAX_LATE_GROWTH = 0.1;
+/** …and never holds more than this many times max_bytes (string headers, the LRU's own slots). */
+const CHURN_MAX_OVER_BOUND = 2;
 
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { batched, unbatched, batchedMultiRow, rawAtBatched, rawAtMultiRow } = results.heavy;
@@ -42,6 +48,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     lagTarget(batched),
     ...results.access.filter((r) => r.concurrency === 64).map(accessTarget),
     ...upstreamTargets(results),
+    ...cacheTargets(results),
     startupTarget(results),
   ];
 }
@@ -96,6 +103,33 @@ function startupTarget(results: BenchResults): TargetCheck {
     measured: `${formatSeconds(ready)} s (median of ${existing.length} starts: ${existing.map((s) => formatSeconds(s.readyMs)).join(', ')} s)`,
     met: ready <= START_EXISTING_MAX_MS,
   };
+}
+
+/** Cache hits against the bare route, and the LRU's memory bounded under churn. */
+function cacheTargets(results: BenchResults): TargetCheck[] {
+  const { hits, churn } = results.cache;
+  const checks = hits.map((row): TargetCheck => {
+    const ratio = perSecond(row.umbral) / perSecond(row.bare);
+    return {
+      target: `cache hits (spam-classifier-cached), concurrency ${row.concurrency}: req/s vs a bare fastify route returning the same JSON`,
+      goal: `≥ ${formatRatio(CACHE_HIT_MIN_RATIO)}`,
+      measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.umbral))} vs ${formatRate(perSecond(row.bare))} req/s)${errorNote(row.umbral.errors)}`,
+      met: ratio >= CACHE_HIT_MIN_RATIO && row.umbral.errors === 0,
+    };
+  });
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const heap = churn.samples.map((s) => s.heapBytes - churn.baselineHeapBytes);
+  const early = heap[churn.samples.findIndex((s) => s.written === 2)] ?? heap[0] ?? 0;
+  const peak = Math.max(...heap);
+  const peakRss = Math.max(...churn.samples.map((s) => s.rssBytes - churn.baselineRssBytes));
+  const last = churn.samples.at(-1)?.written ?? 0;
+  checks.push({
+    target: `memory LRU (max_bytes ${mib(CHURN_MAX_BYTES)} MiB) under a churn of unique keys, ${last}× its size written: memory bounded by the setting`,
+    goal: `heap in use (after GC) ≤ ${CHURN_MAX_OVER_BOUND}× max_bytes, and ≤ +${CHURN_MAX_LATE_GROWTH * 100} % from 2× to ${last}× written`,
+    measured: `+${mib(early)} MiB at 2×, at most +${mib(peak)} MiB (${formatRatio(peak / CHURN_MAX_BYTES)} max_bytes); resident memory at most +${mib(peakRss)} MiB`,
+    met: peak <= CHURN_MAX_OVER_BOUND * CHURN_MAX_BYTES && peak <= early * (1 + CHURN_MAX_LATE_GROWTH),
+  });
+  return checks;
 }
 
 function errorNote(errors: number): string {

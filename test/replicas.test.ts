@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { DEFAULT_MODELS, startTestServer } from './helpers/test-server.js';
 
 const databaseUrl = loadConfig().store.databaseUrl;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: the two-replica test needs a PostgreSQL server';
@@ -45,5 +46,27 @@ describe('two replicas on one PostgreSQL', { skip }, () => {
     const rollback = await fetch(`${b.url}/admin/models/scale/rollback`, { method: 'POST' });
     assert.equal(rollback.status, 200);
     await within(1000, async () => (await inferScale(a.url, '/v2/models/scale/infer', 2)).version === '1');
+  });
+});
+
+describe('replicas starting together on one model repository', { skip }, () => {
+  it('create the schema and import each model once, with no error, whichever replica gets there first', async () => {
+    const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
+    const overrides = { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': schema, 'store.artifactsDir': mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')) };
+    const starts = await Promise.allSettled([startTestServer({ overrides }), startTestServer({ overrides })]);
+    const servers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+    try {
+      for (const start of starts) if (start.status === 'rejected') throw start.reason;
+      for (const server of servers) {
+        const errors = server.logLines().filter((line) => (line.level as number) >= 50);
+        assert.deepEqual(errors.map((line) => line.msg), [], JSON.stringify(errors));
+        assert.equal((await fetch(`${server.url}/v2/models/echo/ready`)).status, 200);
+      }
+      const imported = servers.flatMap((server) => server.logLines().filter((line) => line.msg === 'imported model version from disk'));
+      assert.equal(imported.length, Object.keys(DEFAULT_MODELS).length, 'each bundled model imported once in all');
+    } finally {
+      await Promise.all(servers.map((server) => server.shutdown('test over')));
+      await stopReplicas([], databaseUrl, schema);
+    }
   });
 });

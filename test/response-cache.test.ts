@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
 import { startOpenAiUpstream, type OpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
+import { ADMIN_KEY, call, createKey, startSecuredServer } from './helpers/access-kit.js';
 import { grpcClient, rpc, trailer, typedInput, type JsonTensor } from './helpers/grpc-client.js';
 import { addSubAnswer, addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
@@ -38,6 +39,7 @@ describe('response cache through the real server (memory store)', () => {
         plain: kserveModel([upstream.httpUrl], { resilience: QUIET }),
         short: kserveModel([upstream.httpUrl], { cache: { ttl_seconds: 0.2 }, resilience: QUIET }),
         flaky: kserveModel([flaky.httpUrl], { cache: {}, fallback: ['plain'], resilience: QUIET }),
+        lasting: kserveModel([flaky.httpUrl], { cache: { ttl_seconds: 0.2, stale_if_error_seconds: 60 }, resilience: QUIET }),
         tutor: tutorModel(llm.url, {}),
         'tutor-always': tutorModel(llm.url, { llm: 'always' }),
       },
@@ -112,6 +114,24 @@ describe('response cache through the real server (memory store)', () => {
     assert.equal((await infer('flaky', addSubRequest(6))).headers.get('x-umbral-cache'), 'hit');
   });
 
+  it('answers with an expired answer while the model fails, marked stale (stale_if_error_seconds)', async () => {
+    const fresh = await infer('lasting', addSubRequest(10));
+    assert.equal(fresh.headers.get('x-umbral-cache'), 'miss');
+    await sleep(300);
+    flaky.faults.set({ kind: 'status503', rate: 1 });
+    try {
+      const stale = await infer('lasting', addSubRequest(10));
+      assert.equal(stale.status, 200, JSON.stringify(stale.body));
+      assert.equal(stale.headers.get('x-umbral-cache'), 'stale');
+      assert.deepEqual(stale.body.outputs, fresh.body.outputs);
+      const unknown = await infer('lasting', addSubRequest(11));
+      assert.equal(unknown.status, 503, 'nothing cached for this request: the failure shows');
+    } finally {
+      flaky.faults.set(undefined);
+    }
+    assert.equal((await infer('lasting', addSubRequest(10))).headers.get('x-umbral-cache'), 'miss', 'the upstream is back: a fresh answer');
+  });
+
   it('never serves an entry past its TTL', async () => {
     assert.equal((await infer('short', addSubRequest(7))).headers.get('x-umbral-cache'), 'miss');
     assert.equal((await infer('short', addSubRequest(7))).headers.get('x-umbral-cache'), 'hit');
@@ -181,5 +201,44 @@ describe('response cache through the real server (memory store)', () => {
     const bad = await postJson(`${server.url}/admin/cache/clear`, { model: 5, extra: true });
     assert.equal(bad.status, 400);
     assert.match(String(bad.body.error), /unknown field 'extra'/);
+  });
+});
+
+describe('response cache with access control on', () => {
+  let upstream: KserveUpstream;
+  let server: TestServer;
+  before(async () => {
+    upstream = await startKserveUpstream();
+    server = await startSecuredServer({
+      models: {},
+      extraModels: {
+        shared: kserveModel([upstream.httpUrl], { cache: {}, resilience: QUIET }),
+        private: kserveModel([upstream.httpUrl], { cache: { scope: 'caller' }, resilience: QUIET }),
+      },
+    });
+  });
+  after(async () => {
+    await server.shutdown('test over');
+    await upstream.close();
+  });
+
+  it('shares answers between callers by default, and keeps them apart with scope: caller', async () => {
+    const [alice, bob] = await Promise.all([createKey(server, { scopes: ['infer'] }), createKey(server, { scopes: ['infer'] })]);
+    const status = async (model: string, key: string) =>
+      (await call(server, 'POST', `/v2/models/${model}/infer`, { credential: key, body: addSubRequest(1) })).headers.get('x-umbral-cache');
+    assert.deepEqual([await status('shared', alice.key), await status('shared', bob.key)], ['miss', 'hit']);
+    assert.deepEqual([await status('private', alice.key), await status('private', bob.key), await status('private', bob.key)], ['miss', 'miss', 'hit']);
+  });
+
+  it('checks access before the cache: a caller without a credential never reads an entry', async () => {
+    const answer = await call(server, 'POST', '/v2/models/shared/infer', { body: addSubRequest(1) });
+    assert.equal(answer.status, 401);
+    assert.equal(answer.headers.get('x-umbral-cache'), null);
+  });
+
+  it('needs admin:write to clear the cache', async () => {
+    const { key } = await createKey(server, { scopes: ['infer', 'admin:read'] });
+    assert.equal((await call(server, 'POST', '/admin/cache/clear', { credential: key, body: {} })).status, 403);
+    assert.equal((await call(server, 'POST', '/admin/cache/clear', { credential: ADMIN_KEY, body: {} })).status, 200);
   });
 });

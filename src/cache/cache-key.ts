@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Tensor } from '../protocol/tensor.js';
 
 /**
@@ -27,43 +27,42 @@ export interface TensorRequest {
  * The key of a tensor inference: SHA-256 over the scope and the canonical request. Inputs are named,
  * so their order does not matter and they are sorted; outputs keep their order (it is the answer's).
  * Tensor data is hashed as its raw bytes, so the same tensor sent as JSON (REST) or as raw contents
- * (gRPC) gives one key. Every field is length-prefixed: no two requests can run together into one.
+ * (gRPC) gives one key. Everything but the raw bytes goes into one JSON header, which records each
+ * tensor's byte length: no two requests can run together into one hash input.
  */
 export function tensorRequestKey(scope: KeyScope, request: TensorRequest): string {
-  const hash = scopedHash('tensor', scope);
   const inputs = [...request.inputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  field(hash, String(inputs.length));
-  for (const input of inputs) {
-    field(hash, input.name);
-    field(hash, input.datatype);
-    field(hash, input.shape.join(','));
-    field(hash, canonicalJson(input.parameters ?? {}));
-    if (Array.isArray(input.data)) {
-      field(hash, String(input.data.length));
-      for (const text of input.data) field(hash, text);
-    } else {
-      const view = input.data as ArrayBufferView;
-      bytes(hash, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-    }
-  }
-  field(hash, String(request.outputs.length));
-  for (const output of request.outputs) {
-    field(hash, output.name);
-    field(hash, canonicalJson(output.parameters ?? {}));
-  }
-  field(hash, canonicalJson(request.parameters ?? {}));
+  const raw: Uint8Array[] = [];
+  const header = JSON.stringify([
+    CACHE_SCHEMA_VERSION, 'tensor', scope.model, scope.version, scope.namespace,
+    inputs.map((input) => {
+      let data: string[] | number;
+      if (Array.isArray(input.data)) data = input.data;
+      else {
+        const view = input.data as ArrayBufferView;
+        raw.push(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+        data = view.byteLength;
+      }
+      return [input.name, input.datatype, input.shape, canonicalJson(input.parameters), data];
+    }),
+    request.outputs.map((output) => [output.name, canonicalJson(output.parameters)]),
+    canonicalJson(request.parameters),
+  ]);
+  const hash = createHash('sha256').update(header);
+  for (const bytes of raw) hash.update(bytes);
   return hash.digest('base64url');
 }
 
 /** The key of a JSON request (an OpenAI chat or embeddings body), by `kind`: its canonical JSON hashed. */
 export function jsonRequestKey(scope: KeyScope, kind: string, body: unknown): string {
-  const hash = scopedHash(kind, scope);
-  field(hash, canonicalJson(body));
-  return hash.digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([CACHE_SCHEMA_VERSION, kind, scope.model, scope.version, scope.namespace, canonicalJson(body)]))
+    .digest('base64url');
 }
 
 /** JSON with every object's keys sorted, so that key order never splits one request into two keys. */
 export function canonicalJson(value: unknown): string {
+  if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value) && isEmpty(value))) return '{}';
   return JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') return item.toString();
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
@@ -73,19 +72,7 @@ export function canonicalJson(value: unknown): string {
   }) ?? 'null';
 }
 
-function scopedHash(kind: string, scope: KeyScope): Hash {
-  const hash = createHash('sha256');
-  for (const part of [String(CACHE_SCHEMA_VERSION), kind, scope.model, scope.version, scope.namespace]) field(hash, part);
-  return hash;
-}
-
-function field(hash: Hash, text: string): void {
-  bytes(hash, Buffer.from(text, 'utf8'));
-}
-
-function bytes(hash: Hash, data: Uint8Array): void {
-  const length = Buffer.allocUnsafe(4);
-  length.writeUInt32BE(data.byteLength);
-  hash.update(length);
-  hash.update(data);
+function isEmpty(object: object): boolean {
+  for (const _key in object) return false;
+  return true;
 }

@@ -76,7 +76,8 @@ export class MemoryCacheStore implements CacheStore {
       bounds,
       evictions: 0,
       lru: new LRUCache<string, string>({
-        max: bounds.maxEntries,
+        // The LRU preallocates its slots: never more than max_bytes can hold, at the least an entry costs.
+        max: Math.max(1, Math.min(bounds.maxEntries, Math.floor(bounds.maxBytes / ENTRY_OVERHEAD_BYTES))),
         maxSize: bounds.maxBytes,
         sizeCalculation: (value, key) => key.length + value.length + ENTRY_OVERHEAD_BYTES,
         // Expired entries are never served; they leave when read, or when the bounds push them out.

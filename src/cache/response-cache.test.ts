@@ -22,7 +22,7 @@ describe('ResponseCache', () => {
     const compute = async () => ({ value: { n: ++calls }, storable: true });
     assert.deepEqual(await cache.through(ref, never, json, compute), { value: { n: 1 }, status: 'miss' });
     assert.deepEqual(await cache.through(ref, never, json, compute), { value: { n: 1 }, status: 'hit' });
-    assert.deepEqual(cache.counts('m'), { hits: 1, misses: 1 });
+    assert.deepEqual(cache.counts('m'), { hits: 1, misses: 1, stale: 0 });
     assert.deepEqual(lookups, ['m:miss', 'm:hit']);
   });
 
@@ -47,7 +47,7 @@ describe('ResponseCache', () => {
     await store.set('m', 'k', '{not json', 60_000);
     const result = await cache.through(ref, never, json, async () => ({ value: { n: 7 }, storable: true }));
     assert.equal(result.status, 'miss');
-    assert.equal(await store.get('m', 'k'), '{"n":7}');
+    assert.match(await store.get('m', 'k') ?? '', /^\d+\n\{"n":7\}$/);
   });
 
   it('clears one model and tells the other processes', async () => {
@@ -58,5 +58,36 @@ describe('ResponseCache', () => {
     assert.equal(await cache.clear('m'), 1);
     await cache.clear();
     assert.deepEqual(told, ['m', undefined]);
+  });
+});
+
+describe('ResponseCache stale-if-error', () => {
+  const staleRef = { ...ref, ttlMs: 30, staleIfErrorMs: 200, staleOn: (error: unknown) => (error as Error).message === 'upstream down' };
+  const fail = (message: string) => async () => { throw new Error(message); };
+
+  it('answers with an expired entry when the backend fails for a reason it accepts, within the window', async () => {
+    const { cache } = open();
+    await cache.through(staleRef, never, json, async () => ({ value: { n: 1 }, storable: true }));
+    await sleep(60);
+    assert.deepEqual(await cache.through(staleRef, never, json, fail('upstream down')), { value: { n: 1 }, status: 'stale' });
+    await assert.rejects(cache.through(staleRef, never, json, fail('bad request')), /bad request/);
+    assert.deepEqual(cache.counts('m'), { hits: 0, misses: 1, stale: 1 });
+  });
+
+  it('computes again once an entry is past its TTL, and never serves one past the stale window', async () => {
+    const { cache } = open();
+    await cache.through(staleRef, never, json, async () => ({ value: { n: 1 }, storable: true }));
+    await sleep(60);
+    assert.deepEqual(await cache.through(staleRef, never, json, async () => ({ value: { n: 2 }, storable: true })), { value: { n: 2 }, status: 'miss' });
+    await sleep(300);
+    await assert.rejects(cache.through(staleRef, never, json, fail('upstream down')), /upstream down/);
+  });
+
+  it('keeps nothing past the TTL without a stale window', async () => {
+    const { cache } = open();
+    const plain = { ...staleRef, staleIfErrorMs: 0 };
+    await cache.through(plain, never, json, async () => ({ value: { n: 1 }, storable: true }));
+    await sleep(60);
+    await assert.rejects(cache.through(plain, never, json, fail('upstream down')), /upstream down/);
   });
 });

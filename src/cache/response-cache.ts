@@ -1,14 +1,21 @@
 import type { CacheStore, MemoryUsage } from './cache-store.js';
 import { SingleFlight } from './single-flight.js';
 
-/** Whether an answer came from the cache (or from an identical call in flight) or from the backend. */
-export type CacheStatus = 'hit' | 'miss';
+/**
+ * Where an answer came from: the cache (or an identical call in flight), the backend, or, when the
+ * backend failed, an entry past its TTL kept for that (`stale_if_error_seconds`).
+ */
+export type CacheStatus = 'hit' | 'miss' | 'stale';
 
-/** Where an answer is kept: the model's entry under a request key, for `ttlMs`. */
+/** Where an answer is kept: the model's entry under a request key, fresh for `ttlMs`. */
 export interface CacheEntryRef {
   readonly model: string;
   readonly key: string;
   readonly ttlMs: number;
+  /** How long past `ttlMs` the entry is kept to answer when the backend fails (0: not kept). */
+  readonly staleIfErrorMs?: number;
+  /** Which failures a stale entry may answer for (an upstream down, not a bad request). */
+  readonly staleOn?: (error: unknown) => boolean;
 }
 
 /** How one kind of answer becomes the string a store keeps, and back. */
@@ -28,6 +35,8 @@ export interface Computed<T> {
 export interface CacheCounts {
   readonly hits: number;
   readonly misses: number;
+  /** Expired answers served because the backend failed. */
+  readonly stale: number;
 }
 
 export interface ResponseCacheOptions {
@@ -49,7 +58,7 @@ export interface ResponseCacheOptions {
 export class ResponseCache {
   readonly #options: ResponseCacheOptions;
   readonly #flights = new SingleFlight<Computed<unknown>>();
-  readonly #counts = new Map<string, { hits: number; misses: number }>();
+  readonly #counts = new Map<string, { hits: number; misses: number; stale: number }>();
 
   constructor(options: ResponseCacheOptions) {
     this.#options = options;
@@ -68,20 +77,27 @@ export class ResponseCache {
   /**
    * The cached answer of `ref`, or `compute`'s: a request that joined an identical one in flight
    * shares its answer and counts as a hit (no backend call was made for it), unless that answer is
-   * a fallback's, which is never reused.
+   * a fallback's, which is never reused. When `compute` fails for a reason `ref.staleOn` accepts and
+   * an entry past its TTL is still within `ref.staleIfErrorMs`, that entry answers (`stale`).
    */
   async through<T>(ref: CacheEntryRef, signal: AbortSignal, codec: AnswerCodec<T>, compute: () => Promise<Computed<T>>)
     : Promise<{ value: T; status: CacheStatus }> {
     const cached = await this.#read(ref, codec);
-    if (cached !== undefined) return { value: cached, status: this.#count(ref.model, 'hit') };
-    const { value: computed, shared } = await this.#flights.run(`${ref.model}\n${ref.key}`, signal, async () => {
-      const answer = await compute();
-      // Written before the flight lands, so that a request arriving right after finds it.
-      if (answer.storable) await this.#write(ref, codec.encode(answer.value));
-      return answer;
-    });
-    const status = shared && computed.storable ? 'hit' : 'miss';
-    return { value: computed.value as T, status: this.#count(ref.model, status) };
+    if (cached?.fresh) return { value: cached.value, status: this.#count(ref.model, 'hit') };
+    let outcome: { value: Computed<unknown>; shared: boolean };
+    try {
+      outcome = await this.#flights.run(`${ref.model}\n${ref.key}`, signal, async () => {
+        const answer = await compute();
+        // Written before the flight lands, so that a request arriving right after finds it.
+        if (answer.storable) await this.#write(ref, codec.encode(answer.value));
+        return answer;
+      });
+    } catch (error) {
+      if (cached && !signal.aborted && ref.staleOn?.(error)) return { value: cached.value, status: this.#count(ref.model, 'stale') };
+      throw error;
+    }
+    const status = outcome.shared && outcome.value.storable ? 'hit' : 'miss';
+    return { value: outcome.value.value as T, status: this.#count(ref.model, status) };
   }
 
   /**
@@ -96,7 +112,7 @@ export class ResponseCache {
 
   /** Hits and misses of `model` in this process. */
   counts(model: string): CacheCounts {
-    return this.#counts.get(model) ?? { hits: 0, misses: 0 };
+    return this.#counts.get(model) ?? { hits: 0, misses: 0, stale: 0 };
   }
 
   /** Memory usage of `model`'s LRU, when this process keeps one. */
@@ -113,10 +129,16 @@ export class ResponseCache {
     return this.#options.store.close();
   }
 
-  async #read<T>(ref: CacheEntryRef, codec: AnswerCodec<T>): Promise<T | undefined> {
+  /** The entry of `ref` and whether it is within its TTL; undefined when absent, unreadable or too old. */
+  async #read<T>(ref: CacheEntryRef, codec: AnswerCodec<T>): Promise<{ value: T; fresh: boolean } | undefined> {
     try {
       const text = await this.#options.store.get(ref.model, ref.key);
-      return text === undefined ? undefined : codec.decode(text);
+      if (text === undefined) return undefined;
+      // `<stored at, epoch ms>\n<answer>`: the store keeps an entry for its TTL plus the stale window.
+      const newline = text.indexOf('\n');
+      const age = Date.now() - Number(text.slice(0, newline));
+      if (newline < 0 || !(age >= -60_000) || age > ref.ttlMs + (ref.staleIfErrorMs ?? 0)) return undefined;
+      return { value: codec.decode(text.slice(newline + 1)), fresh: age <= ref.ttlMs };
     } catch {
       // An entry this umbral cannot read (corrupt, or a store that failed outside its guard) is a miss.
       return undefined;
@@ -125,7 +147,7 @@ export class ResponseCache {
 
   async #write(ref: CacheEntryRef, text: string): Promise<void> {
     try {
-      await this.#options.store.set(ref.model, ref.key, text, ref.ttlMs);
+      await this.#options.store.set(ref.model, ref.key, `${Date.now()}\n${text}`, ref.ttlMs + (ref.staleIfErrorMs ?? 0));
     } catch {
       // The answer is still good for the caller; the next request computes it again.
     }
@@ -133,9 +155,10 @@ export class ResponseCache {
 
   #count(model: string, status: CacheStatus): CacheStatus {
     let counts = this.#counts.get(model);
-    if (!counts) this.#counts.set(model, (counts = { hits: 0, misses: 0 }));
+    if (!counts) this.#counts.set(model, (counts = { hits: 0, misses: 0, stale: 0 }));
     if (status === 'hit') counts.hits++;
-    else counts.misses++;
+    else if (status === 'miss') counts.misses++;
+    else counts.stale++;
     this.#options.onLookup?.(model, status);
     return status;
   }

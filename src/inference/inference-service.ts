@@ -1,7 +1,7 @@
 import type { LlmEndpoint } from '../backends/backend.js';
 import { jsonRequestKey, tensorRequestKey, type KeyScope } from '../cache/cache-key.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
-import type { AnswerCodec, CacheStatus, ResponseCache } from '../cache/response-cache.js';
+import type { AnswerCodec, CacheEntryRef, CacheStatus, ResponseCache } from '../cache/response-cache.js';
 import { decodeTensorAnswer, encodeTensorAnswer } from '../cache/tensor-answer-codec.js';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
@@ -116,7 +116,9 @@ export class InferenceService {
    * Runs the request on `served`; when that fails for a reason another model may not share (its
    * servers down or breakers open, queue full, deadline, a failed run) and the model has a fallback
    * chain, the request goes to each fallback in turn. A request the client got wrong (4xx) or gave up
-   * on is never sent elsewhere; if every fallback fails too, the primary's error is thrown.
+   * on is never sent elsewhere; if every fallback fails too, the primary's error is thrown. A model
+   * with a cache policy answers from the response cache when it holds the request's answer; a miss
+   * stores the answer unless a fallback produced it.
    */
   async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
     const policy = this.#policyOf(served.model);
@@ -125,7 +127,7 @@ export class InferenceService {
       inputs: call.inputs, parameters: call.parameters,
       outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
     });
-    const { value, status } = await this.cache.through({ model: served.model, key, ttlMs: policy.ttlMs }, call.signal, TENSOR_CODEC,
+    const { value, status } = await this.cache.through(entryRef(served, key, policy), call.signal, TENSOR_CODEC,
       async () => {
         const result = await this.#inferOrFallBack(served, call);
         return { value: result, storable: result.fallbackFor === undefined };
@@ -146,7 +148,9 @@ export class InferenceService {
   /**
    * An OpenAI-compatible call (chat, a stream's start, embeddings) on model `name`'s default version,
    * with the same fallback chain as `infer` (a fallback must be an LLM too). A model that is not an
-   * LLM is the caller's mistake (400). The time in `run` counts as backend time.
+   * LLM is the caller's mistake (400). The time in `run` counts as backend time. A call that carries
+   * `cache` is answered from the response cache when the model's policy allows (deterministic, or
+   * `llm: always`).
    */
   async llm<T>(name: string, call: LlmCall<T>): Promise<LlmResult<T>> {
     const served = await this.resolve(name);
@@ -154,7 +158,7 @@ export class InferenceService {
     const request = call.cache;
     if (!policy || !this.cache || !request || !(request.deterministic || policy.llm === 'always')) return this.#llm(served, call);
     const key = jsonRequestKey(scopeOf(served, policy, call.caller), request.kind, request.body);
-    const { value, status } = await this.cache.through({ model: served.model, key, ttlMs: policy.ttlMs }, call.signal, jsonCodec<LlmResult<T>>(),
+    const { value, status } = await this.cache.through(entryRef(served, key, policy), call.signal, jsonCodec<LlmResult<T>>(),
       async () => {
         const result = await this.#llm(served, call);
         return { value: result, storable: result.fallbackFor === undefined };
@@ -244,6 +248,11 @@ export class InferenceService {
       this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     }
   }
+}
+
+/** Where an answer is cached; a stale one may answer the failures a fallback model could. */
+function entryRef(served: ServedVersion, key: string, policy: CachePolicy): CacheEntryRef {
+  return { model: served.model, key, ttlMs: policy.ttlMs, staleIfErrorMs: policy.staleIfErrorMs, staleOn: worthFallingBack };
 }
 
 /** The caller's cache namespace: one for everybody unless the model's policy keeps callers apart. */

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface CacheStatsSource {
   /** Models with a cache policy, or with entries. */
   models(): string[];
-  counts(model: string): { hits: number; misses: number };
+  counts(model: string): { hits: number; misses: number; stale: number };
   memoryUsage(model: string): { entries: number; bytes: number; evictions: number } | undefined;
 }
 
@@ -95,11 +95,11 @@ export class Metrics {
   });
 
   readonly cacheLookups = new Counter({
-    name: 'umbral_cache_lookups_total', help: 'Response-cache lookups by model and result (hit, miss).',
+    name: 'umbral_cache_lookups_total', help: 'Response-cache lookups by model and result (hit, miss, stale: an expired answer served because the model failed).',
     labelNames: ['model', 'result'] as const, registers: [this.registry],
   });
   readonly cacheHitRatio = new Gauge({
-    name: 'umbral_cache_hit_ratio', help: 'Hits over lookups of each cached model since start, in this process.',
+    name: 'umbral_cache_hit_ratio', help: 'Hits over lookups of each cached model since start, in this process (stale answers count as misses).',
     labelNames: ['model'] as const, aggregator: 'average', registers: [this.registry],
     collect: () => this.#collectCache(),
   });
@@ -144,8 +144,8 @@ export class Metrics {
     if (!source) return;
     this.cacheEvictions.reset();
     for (const model of source.models()) {
-      const { hits, misses } = source.counts(model);
-      if (hits + misses > 0) this.cacheHitRatio.set({ model }, hits / (hits + misses));
+      const { hits, misses, stale } = source.counts(model);
+      if (hits + misses + stale > 0) this.cacheHitRatio.set({ model }, hits / (hits + misses + stale));
       const usage = source.memoryUsage(model);
       if (!usage) continue;
       this.cacheBytes.set({ model }, usage.bytes);

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Limits } from '../access/principal.js';
 import { cachePolicy } from '../cache/cache-policy.js';
+import { Errors } from '../errors/catalogue.js';
+import { isUmbralError } from '../errors/umbral-error.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { DiskNotes } from './build-plan.js';
@@ -60,6 +62,8 @@ async function importModel(deps: Parameters<typeof seedRegistry>[0], definition:
       known.add(sha256);
       logger.info({ model: definition.name, version: record.version, from: file.artifactPath }, 'imported model version from disk');
     } catch (error) {
+      // Another replica starting at the same moment imported the same file first: it is there.
+      if (isUmbralError(error) && error.code === Errors.duplicateVersion.code) continue;
       problems.push(`version ${file.version} on disk (${file.artifactPath}) cannot be imported: ${(error as Error).message}`);
     }
   }
@@ -86,12 +90,24 @@ async function importRemoteModel(deps: Parameters<typeof seedRegistry>[0], defin
     const champion = versions.find((v) => v.version === model?.aliases[CHAMPION]);
     if (champion?.artifactSha256 === artifact.sha256) return undefined;
     const version = versions.find((v) => v.artifactSha256 === artifact.sha256)?.version
-      ?? (await registerVersion(deps, definition.name, artifact, modelConfigToManifest(config), SYSTEM, { trialLoad: false })).version;
+      ?? await registerRemote(deps, definition.name, artifact, config);
     await registry.setAlias(definition.name, CHAMPION, version, SYSTEM);
     logger.info({ model: definition.name, version, backend: config.backend }, 'remote endpoint from model.yaml is the champion');
     return undefined;
   } catch (error) {
     return `its endpoint cannot be registered: ${(error as Error).message}`;
+  }
+}
+
+/** Registers a remote endpoint as a version; when another replica just did, that version. */
+async function registerRemote(deps: Parameters<typeof seedRegistry>[0], name: string, artifact: { sha256: string; size: number }, config: ModelConfig): Promise<number> {
+  try {
+    return (await registerVersion(deps, name, artifact, modelConfigToManifest(config), SYSTEM, { trialLoad: false })).version;
+  } catch (error) {
+    if (!isUmbralError(error) || error.code !== Errors.duplicateVersion.code) throw error;
+    const existing = (await deps.registry.listVersions(name)).find((v) => v.artifactSha256 === artifact.sha256);
+    if (!existing) throw error;
+    return existing.version;
   }
 }
 

@@ -3,7 +3,7 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/migration.js';
 
 /** Any constant: every umbral migrator contends for the same transaction-level advisory lock. */
-const MIGRATION_LOCK = 0x756d6272; // "umbr"
+export const MIGRATION_LOCK = 0x756d6272; // "umbr"
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS umbral_migrations (
   id text PRIMARY KEY,

@@ -3,6 +3,7 @@ import { Errors } from '../errors/catalogue.js';
 import { checkChannel } from './check-channel.js';
 import { toStoreError } from './connection-error.js';
 import type { Database, Queryable } from './database.js';
+import { MIGRATION_LOCK } from './migrate.js';
 import { PostgresListener } from './postgres-listener.js';
 
 /** How to reach a PostgreSQL server. */
@@ -44,12 +45,25 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   pool.on('error', onError);
   const db = new PostgresDatabase(pool, new PostgresListener(config, onError), onError);
   try {
-    await db.query(schema === undefined ? 'SELECT 1' : `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    if (schema === undefined) await db.query('SELECT 1');
+    else await createSchema(db, schema);
   } catch (error) {
     await db.close();
     throw error;
   }
   return db;
+}
+
+/**
+ * CREATE SCHEMA IF NOT EXISTS is not safe against itself: two replicas starting together on a new
+ * schema race, and one fails with a unique violation. Under a transaction-level advisory lock (the
+ * same one the migrations take) they take turns, and the second finds the schema there.
+ */
+async function createSchema(db: Database, schema: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  });
 }
 
 /**

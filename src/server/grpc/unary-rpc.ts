@@ -19,7 +19,7 @@ export interface Served {
   /** The model asked for, when a fallback answered (the `x-umbral-fallback` trailer names who did). */
   readonly fallbackFor?: string;
   /** hit or miss when the model's responses are cached (the `x-umbral-cache` trailer). */
-  readonly cache?: 'hit' | 'miss';
+  readonly cache?: 'hit' | 'miss' | 'stale';
 }
 
 /** What an RPC's handler gets beside the request. */

@@ -4,7 +4,7 @@ import type { Metrics } from '../../observability/metrics.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the data plane served this request with, for the access log. */
-    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string; cache?: 'hit' | 'miss' } | null;
+    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string; cache?: 'hit' | 'miss' | 'stale' } | null;
     /**
      * Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`;
      * set by the routes that call one (null for the others: no hook per request to make it).

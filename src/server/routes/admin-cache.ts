@@ -48,13 +48,14 @@ export function cacheStats(cache: ResponseCache, host: Pick<ModelHost, 'list'>) 
     store: cache.storeKind,
     sharedStoreUp: !cache.sharedStoreDown,
     models: Object.fromEntries(models.map((name) => {
-      const { hits, misses } = cache.counts(name);
+      const { hits, misses, stale } = cache.counts(name);
+      const lookups = hits + misses + stale;
       const usage = cache.memoryUsage(name);
       const policy = host.list().find((model) => model.plan.name === name)?.plan.cache;
       return [name, {
         enabled: policy !== undefined,
         ...(policy ? { ttlSeconds: policy.ttlMs / 1000, scope: policy.scope } : {}),
-        hits, misses, hitRate: hits + misses === 0 ? null : hits / (hits + misses),
+        hits, misses, stale, hitRate: lookups === 0 ? null : hits / lookups,
         memory: usage ?? null,
       }];
     })),

@@ -50,7 +50,10 @@ export async function openResponseCache(deps: OpenCacheDeps): Promise<OpenedCach
   const cache = new ResponseCache({
     store, memory,
     onLookup: (model, status) => metrics.cacheLookups.inc({ model, result: status }),
-    broadcastClear: (model) => db.notify(CACHE_CHANNEL, model ?? '*'),
+    // The store is cleared already: a database that cannot carry the news is worth a warning, not a failed clear.
+    broadcastClear: (model) => db.notify(CACHE_CHANNEL, model ?? '*').catch((error: unknown) => {
+      logger.warn({ err: error, model: model ?? '*' }, 'cache cleared here, but other processes could not be told (database unreachable); their in-memory entries stay until they expire');
+    }),
   });
   metrics.watchCache(cache);
   logger.debug({ store: store.kind }, 'response cache open');

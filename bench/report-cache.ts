@@ -14,8 +14,8 @@ export function cacheSection(results: BenchResults): string[] {
     table(['concurrency', 'umbral (hits) req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'p50 ms', 'p99 ms', 'umbral / bare'],
       hits.map((r) => [String(r.concurrency), ...cells(r.umbral), ...cells(r.bare), formatRatio(perSecond(r.umbral) / perSecond(r.bare))])), '',
     'spam-classifier with `cache: {ttl_seconds: 3600}` answers the same request every time, so every measured request is a hit: '
-      + 'umbral still parses and validates the request, hashes it, reads the entry and renders the answer; the bare route parses '
-      + 'the JSON and sends a copy of the same answer.', '',
+      + 'umbral still runs its hooks (request id, security headers, access control, access log, metrics), decodes the request, '
+      + 'hashes it, reads and decodes the entry and renders the answer; the bare route parses the JSON and sends a copy of the same answer.', '',
     table(['written (× max_bytes)', 'entries', 'LRU bytes (MiB)', 'V8 heap in use over baseline (MiB)', 'resident memory over baseline (MiB)'],
       churn.samples.map((s) => [`${s.written}×`, String(s.entries), mib(s.cacheBytes), mib(s.heapBytes - churn.baselineHeapBytes),
         mib(s.rssBytes - churn.baselineRssBytes)])), '',

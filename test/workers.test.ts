@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
 import { BUNDLED_MODELS_DIR } from '../src/paths.js';
+import { grpcClient, rpc } from './helpers/grpc-client.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { CLI, runCli } from './helpers/spawn-cli.js';
 
@@ -45,6 +46,7 @@ describe('umbral serve --workers', () => {
     const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
     let primary: ChildProcess;
     let url: string;
+    let grpc: string;
     let pids: number[];
     before(async () => {
       primary = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--workers', '2'], {
@@ -55,20 +57,20 @@ describe('umbral serve --workers', () => {
         },
       });
       let output = '';
-      const serving = new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
+      const serving = new Promise<{ url: string; grpc: string; pids: number[] }>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
           const line = output.split('\n').find((l) => l.includes('umbral is serving with 2 workers'));
           if (line) {
-            const parsed = JSON.parse(line) as { url: string; pids: number[] };
-            resolve({ url: parsed.url, pids: parsed.pids });
+            const parsed = JSON.parse(line) as { url: string; grpc: string; pids: number[] };
+            resolve({ url: parsed.url, grpc: parsed.grpc, pids: parsed.pids });
           }
         };
         primary.stdout?.on('data', onData);
         primary.stderr?.on('data', onData);
         primary.once('exit', (code) => reject(new Error(`umbral exited with ${code} before serving:\n${output}`)));
       });
-      ({ url, pids } = await serving);
+      ({ url, grpc, pids } = await serving);
     });
     after(async () => {
       if (primary.exitCode === null) primary.kill('SIGKILL');
@@ -90,6 +92,15 @@ describe('umbral serve --workers', () => {
         const text = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
         const count = /umbral_http_request_duration_seconds_count\{route="\/info",method="GET",status="200"\} (\d+)/.exec(text)?.[1];
         assert.equal(Number(count), answered, text.slice(0, 300));
+      }
+    });
+
+    it('serves gRPC from the workers on one port too', async () => {
+      const client = grpcClient(grpc);
+      try {
+        for (let i = 0; i < 3; i++) assert.equal((await rpc<{ live: boolean }>(client, 'ServerLive', {})).response?.live, true);
+      } finally {
+        client.close();
       }
     });
 

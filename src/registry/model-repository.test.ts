@@ -49,6 +49,21 @@ describe('readModelRepository', () => {
     assert.match(byName.none?.problem ?? '', /selects none/);
   });
 
+  it('reads a cache section with its defaults, and names what is wrong in a bad one', () => {
+    const root = repository({
+      'a/model.yaml': 'cache: { ttl_seconds: 60 }', 'a/1/model.onnx': 'x',
+      'b/model.yaml': 'cache: { ttl_seconds: 0, scope: everyone }', 'b/1/model.onnx': 'x',
+      'c/model.yaml': 'cache: { max_entries: 5000000 }', 'c/1/model.onnx': 'x',
+    });
+    const byName = Object.fromEntries(readModelRepository(root).map((m) => [m.name, m]));
+    assert.deepEqual(byName.a?.config?.cache, {
+      enabled: true, ttl_seconds: 60, max_entries: 10_000, max_bytes: 64 * 1024 ** 2, scope: 'shared', llm: 'deterministic', stale_if_error_seconds: 0,
+    });
+    assert.match(byName.b?.problem ?? '', /cache\.ttl_seconds/);
+    assert.match(byName.b?.problem ?? '', /cache\.scope/);
+    assert.match(byName.c?.problem ?? '', /cache\.max_entries/);
+  });
+
   it('refuses a repository that is not a directory', () => {
     assert.throws(() => readModelRepository('/nonexistent/models'), /not a directory/);
   });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
 import { ADMIN_KEY, JWT_SECRET, call, createKey, createUser } from './helpers/access-kit.js';
+import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
@@ -15,12 +17,17 @@ const skip = !databaseUrl ? 'DATABASE_URL is not set: the two-replica access tes
   : !redisUrl ? 'REDIS_URL is not set: the two-replica access test needs a Redis server' : false;
 const X = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [2] }] };
 
-/** A model repository with `cached`: y = 3·x, its answers cached for a minute (model.yaml `cache`). */
-function cachedModelRepository(): string {
+/**
+ * A model repository with `cached`: y = 3·x, its answers cached for a minute (model.yaml `cache`),
+ * and `remote`, served by the KServe server at `upstream`.
+ */
+function modelRepository(upstream: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'umbral-cached-models-'));
   mkdirSync(join(dir, 'cached/1'), { recursive: true });
   writeFileSync(join(dir, 'cached/1/model.onnx'), scaleModel(3));
   writeFileSync(join(dir, 'cached/model.yaml'), 'max_batch_size: 8\ncache:\n  ttl_seconds: 60\n');
+  mkdirSync(join(dir, 'remote'));
+  writeFileSync(join(dir, 'remote/model.yaml'), kserveModel([upstream], { resilience: { health_check_interval_ms: 0 } })['model.yaml']);
   return dir;
 }
 
@@ -31,11 +38,13 @@ function cachedModelRepository(): string {
 describe('two umbral processes on one PostgreSQL and one Redis', { skip }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
   const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
+  const upstreams: KserveUpstream[] = [];
   before(async () => {
+    upstreams.push(...await Promise.all([startKserveUpstream(), startKserveUpstream()]));
     const env = {
       DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, REDIS_URL: redisUrl, UMBRAL_REDIS_PREFIX: `${schema}:`,
       UMBRAL_ARTIFACTS_DIR: mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')),
-      UMBRAL_MODELS_DIR: cachedModelRepository(), UMBRAL_ONNX_WORKERS: '1',
+      UMBRAL_MODELS_DIR: modelRepository((upstreams[0] as KserveUpstream).httpUrl), UMBRAL_ONNX_WORKERS: '1',
       UMBRAL_REGISTRY_RESYNC_MS: '600000', UMBRAL_AUTH: 'on', UMBRAL_ADMIN_KEY: ADMIN_KEY, UMBRAL_JWT_SECRET: JWT_SECRET,
     };
     replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
@@ -44,7 +53,28 @@ describe('two umbral processes on one PostgreSQL and one Redis', { skip }, () =>
     assert.equal((await uploadVersion(a.url, 'scale', scaleModel(1), { alias: 'champion', credential: ADMIN_KEY })).status, 201);
     await within(2000, async () => (await call(b, 'GET', '/v2/models/scale/ready', { credential: ADMIN_KEY })).status === 200);
   });
-  after(() => stopReplicas(replicas, databaseUrl, schema));
+  after(async () => {
+    await stopReplicas(replicas, databaseUrl, schema);
+    await Promise.all(upstreams.map((upstream) => upstream.close()));
+  });
+
+  it('applies on B, within one second, a server list changed at run time on A', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const next = (upstreams[1] as KserveUpstream).httpUrl;
+    const serversOn = async (replica: typeof a) => {
+      const answer = await call(replica, 'GET', '/admin/models/remote/servers', { credential: ADMIN_KEY });
+      return (answer.body.upstreams as Array<{ servers: Array<{ url: string }> }>)[0]?.servers.map((s) => s.url);
+    };
+    assert.deepEqual(await serversOn(b), [(upstreams[0] as KserveUpstream).httpUrl]);
+    const changed = await call(a, 'PUT', '/admin/models/remote/servers', { credential: ADMIN_KEY, body: { servers: [next] } });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.announced, true);
+    const seen = await within(1000, async () => JSON.stringify(await serversOn(b)) === JSON.stringify([next]));
+    assert.ok(seen < 1000, `B took the new list after ${seen.toFixed(0)} ms`);
+    const before = (upstreams[1] as KserveUpstream).counts.byRoute.infer;
+    assert.equal((await call(b, 'POST', '/v2/models/remote/infer', { credential: ADMIN_KEY, body: addSubRequest(1) })).status, 200);
+    assert.equal((upstreams[1] as KserveUpstream).counts.byRoute.infer - before, 1, 'B sends to the new server');
+  });
 
   it('shares one response cache: a miss on A is a hit on B, and a clear on A clears B', async () => {
     const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];

@@ -11,6 +11,7 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { RegistrySync } from '../registry/registry-sync.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { ServerListSync } from './server-list-channel.js';
 import type { Database } from '../store/database.js';
 import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
 import { registerOpenApi } from './plugins/open-api.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readonly db: Database;
   readonly access: Access;
   readonly cache: ResponseCache;
+  /** Carries run-time server lists to the other processes. */
+  readonly serverLists?: ServerListSync;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }

@@ -26,6 +26,7 @@ import { buildApp } from './build-app.js';
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
+import { syncServerLists, type ServerListSync } from './server-list-channel.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -78,6 +79,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
+  let serverLists: ServerListSync | undefined;
   try {
     const artifacts = new LocalArtifactStore({
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
@@ -100,16 +102,18 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
     });
     cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
+    serverLists = await syncServerLists({ db, host, logger });
     const activeSync = sync;
     const reload = async (model?: string) => {
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, serverLists, tracing, routeTable: options.routeTable,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
+    await serverLists?.close();
     await cache?.close();
     await access?.close();
     await sync?.stop();
@@ -130,6 +134,7 @@ interface Parts {
   readonly reload: (model?: string) => Promise<void>;
   readonly access: Access;
   readonly cache: OpenedCache;
+  readonly serverLists: ServerListSync;
   readonly tracing: Tracing;
   readonly routeTable: RouteAccessEntry[] | undefined;
 }
@@ -165,6 +170,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     timer.unref();
     // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
     await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+    await parts.serverLists.close();
     await parts.cache.close();
     await access.close();
     await sync.stop();

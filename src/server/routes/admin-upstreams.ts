@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import type { UpstreamControl } from '../../backends/backend.js';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
+import { heldUpstreams, type HeldUpstream } from '../held-upstreams.js';
+import type { ServerListSync } from '../server-list-channel.js';
 
 export interface AdminUpstreamsDeps {
   readonly host: ModelHost;
+  /** Carries a changed server list to every other process; absent in tests of one process. */
+  readonly serverLists?: ServerListSync;
 }
 
 type M = { Params: { model: string } };
@@ -28,7 +31,7 @@ export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpst
   const { host } = deps;
 
   app.get('/admin/breakers', { config: READ }, async () => ({
-    upstreams: upstreamsOf(host).map(({ model, version, control }) => ({ model, version, servers: control.servers() })),
+    upstreams: heldUpstreams(host).map(({ model, version, control }) => ({ model, version, servers: control.servers() })),
   }));
 
   app.get<M>('/admin/models/:model/servers', { config: READ, schema: { params: params('model') } }, async (request) => {
@@ -44,7 +47,8 @@ export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpst
       const controls = controlsOf(host, model);
       for (const { control } of controls) control.setServers(servers);
       request.log.info({ model, servers: servers.length }, 'upstream servers changed');
-      return { model, upstreams: controls.map(({ version, control }) => ({ version, servers: control.servers() })) };
+      const announced = await announce(deps, model, servers, request.log);
+      return { model, announced, upstreams: controls.map(({ version, control }) => ({ version, servers: control.servers() })) };
     });
 
   app.get<M>('/admin/models/:model/repository', { config: READ, schema: { params: params('model') } }, async (request) => {
@@ -63,24 +67,20 @@ export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpst
   }
 }
 
-interface HeldUpstream {
-  readonly model: string;
-  readonly version: string;
-  readonly control: UpstreamControl;
-}
-
-/** Every loaded remote version in this process with its server group. */
-function upstreamsOf(host: ModelHost): HeldUpstream[] {
-  return host.list().flatMap((hosted) => [...hosted.states].flatMap(([version, state]) => {
-    const control = state.status === 'ready' ? state.version.loaded.upstream : undefined;
-    return control ? [{ model: hosted.plan.name, version, control }] : [];
-  }));
+/** Tells the other processes; this one's change stands whether or not that works. */
+async function announce(deps: AdminUpstreamsDeps, model: string, servers: string[], log: FastifyBaseLogger): Promise<boolean> {
+  try {
+    return (await deps.serverLists?.announce(model, servers)) ?? false;
+  } catch (error) {
+    log.warn({ err: error, model }, 'server list changed here, but other processes could not be told (database unreachable)');
+    return false;
+  }
 }
 
 /** The loaded remote versions of one model: 404 for an unknown model, 501 for one that is not remote. */
 function controlsOf(host: ModelHost, model: string): HeldUpstream[] {
   if (!host.get(model)) throw Errors.modelNotFound(model);
-  const held = upstreamsOf(host).filter((u) => u.model === model);
+  const held = heldUpstreams(host).filter((u) => u.model === model);
   if (held.length === 0) throw Errors.notSupported('a server list', model, 'only remote models (backend kserve or openai) have servers');
   return held;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -40,6 +40,23 @@ describe('umbral serve --workers', () => {
     const result = await runCli(['serve', '--port', '0', '--workers', '2'], { DATABASE_URL: '' });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--workers\): 2 processes need a PostgreSQL server in DATABASE_URL/);
+  });
+
+  it('exits 1, leaving no worker behind, when a worker cannot start', { skip, timeout: 60_000 }, async () => {
+    const models = mkdtempSync(join(tmpdir(), 'umbral-broken-models-'));
+    mkdirSync(join(models, 'broken/1'), { recursive: true });
+    writeFileSync(join(models, 'broken/1/model.onnx'), 'not an onnx file');
+    const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
+    try {
+      const result = await runCli(['serve', '--port', '0', '--workers', '2', '--strict'], {
+        DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_MODELS_DIR: models, UMBRAL_ONNX_WORKERS: '1',
+      });
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout + result.stderr, /a worker exited before serving/);
+      assert.match(result.stdout + result.stderr, /strict mode: these models failed to load: broken/);
+    } finally {
+      await stopReplicas([], databaseUrl, schema);
+    }
   });
 
   describe('two workers on one port', { skip }, () => {

@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
+import type { Logger } from 'pino';
 import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
 import { answerMetricsCollection, clusterMetricsRenderer } from '../observability/cluster-metrics.js';
 import { createLogger } from '../observability/logger.js';
 import { StrictModeError, startServer } from '../server/start-server.js';
@@ -16,7 +18,17 @@ export async function serve(command: Extract<Command, { kind: 'serve' }>): Promi
   const config = loadConfig({ file: command.configFile, overrides: command.overrides });
   const logger = createLogger(config);
   if (config.server.workers > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
-  if (cluster.isWorker) answerMetricsCollection();
+  if (!cluster.isWorker) return serveUntilStopped(config, logger);
+  answerMetricsCollection();
+  try {
+    return await serveUntilStopped(config, logger);
+  } finally {
+    // A worker's channel to the primary would keep it alive, stopped or failed: closing it lets it exit.
+    cluster.worker?.disconnect();
+  }
+}
+
+async function serveUntilStopped(config: Config, logger: Logger): Promise<number> {
   let server;
   try {
     server = await startServer(config, logger);
@@ -41,7 +53,5 @@ export async function serve(command: Extract<Command, { kind: 'serve' }>): Promi
     process.once('SIGINT', stop);
   });
   process.off('SIGHUP', reload);
-  // A worker's channel to the primary would keep it alive: closing it lets the process exit.
-  cluster.worker?.disconnect();
   return 0;
 }

@@ -38,7 +38,8 @@ export async function superviseWorkers(config: Config, logger: Logger): Promise<
   process.on('SIGHUP', reload);
   const stopMetrics = serveClusterMetrics();
   try {
-    if (!await supervisor.start()) {
+    // A stop signal during the start is a stop like any other (exit 0); a worker that failed to start is not.
+    if (!await supervisor.start() && !supervisor.stopping) {
       await supervisor.stop('a worker failed to start');
       return 1;
     }
@@ -96,6 +97,11 @@ class Supervisor {
     this.#logger.info({ url: started.url, ...(started.grpc ? { grpc: started.grpc } : {}), workers: this.#slots.length,
       pids: this.#slots.map((slot) => slot.worker?.process.pid) }, `umbral is serving with ${this.#slots.length} workers`);
     return true;
+  }
+
+  /** Whether a stop was asked for. */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
   }
 
   /** Sends `signal` to every live worker. */

@@ -39,6 +39,12 @@ export interface CacheCounts {
   readonly stale: number;
 }
 
+/** Hits over every lookup (a stale answer is not a hit); undefined before the first lookup. */
+export function hitRate(counts: CacheCounts): number | undefined {
+  const lookups = counts.hits + counts.misses + counts.stale;
+  return lookups === 0 ? undefined : counts.hits / lookups;
+}
+
 export interface ResponseCacheOptions {
   readonly store: CacheStore;
   /** Each lookup's outcome (Prometheus counters). */

@@ -1,7 +1,7 @@
 import type { LlmEndpoint } from '../backends/backend.js';
 import { jsonRequestKey, tensorRequestKey, type KeyScope } from '../cache/cache-key.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
-import type { AnswerCodec, CacheEntryRef, CacheStatus, ResponseCache } from '../cache/response-cache.js';
+import type { AnswerCodec, CacheStatus, ResponseCache } from '../cache/response-cache.js';
 import { decodeTensorAnswer, encodeTensorAnswer } from '../cache/tensor-answer-codec.js';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
@@ -88,6 +88,8 @@ export interface InferResult {
 
 /** Cached tensor answers: what the version that served returned, never a fallback's. */
 const TENSOR_CODEC: AnswerCodec<InferResult> = { encode: encodeTensorAnswer, decode: decodeTensorAnswer };
+/** Cached LLM answers: the OpenAI JSON with the model and version that produced it. */
+const JSON_CODEC: AnswerCodec<unknown> = { encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as unknown };
 
 /**
  * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls it in two
@@ -127,12 +129,7 @@ export class InferenceService {
       inputs: call.inputs, parameters: call.parameters,
       outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
     });
-    const { value, status } = await this.cache.through(entryRef(served, key, policy), call.signal, TENSOR_CODEC,
-      async () => {
-        const result = await this.#inferOrFallBack(served, call);
-        return { value: result, storable: result.fallbackFor === undefined };
-      });
-    return { ...value, cache: status };
+    return this.#cached(this.cache, served, policy, key, call.signal, TENSOR_CODEC, () => this.#inferOrFallBack(served, call));
   }
 
   async #inferOrFallBack(served: ServedVersion, call: InferCall): Promise<InferResult> {
@@ -158,11 +155,20 @@ export class InferenceService {
     const request = call.cache;
     if (!policy || !this.cache || !request || !(request.deterministic || policy.llm === 'always')) return this.#llm(served, call);
     const key = jsonRequestKey(scopeOf(served, policy, call.caller), request.kind, request.body);
-    const { value, status } = await this.cache.through(entryRef(served, key, policy), call.signal, jsonCodec<LlmResult<T>>(),
-      async () => {
-        const result = await this.#llm(served, call);
-        return { value: result, storable: result.fallbackFor === undefined };
-      });
+    return this.#cached(this.cache, served, policy, key, call.signal, JSON_CODEC as AnswerCodec<LlmResult<T>>, () => this.#llm(served, call));
+  }
+
+  /**
+   * `compute`'s answer through the response cache: a fallback's answer is never stored (it would be
+   * served as the primary's), and a stale entry may stand in for the failures a fallback could.
+   */
+  async #cached<R extends { readonly fallbackFor?: string; readonly cache?: CacheStatus }>(cache: ResponseCache, served: ServedVersion,
+    policy: CachePolicy, key: string, signal: AbortSignal, codec: AnswerCodec<R>, compute: () => Promise<R>): Promise<R> {
+    const ref = { model: served.model, key, ttlMs: policy.ttlMs, staleIfErrorMs: policy.staleIfErrorMs, staleOn: worthFallingBack };
+    const { value, status } = await cache.through(ref, signal, codec, async () => {
+      const result = await compute();
+      return { value: result, storable: result.fallbackFor === undefined };
+    });
     return { ...value, cache: status };
   }
 
@@ -250,19 +256,11 @@ export class InferenceService {
   }
 }
 
-/** Where an answer is cached; a stale one may answer the failures a fallback model could. */
-function entryRef(served: ServedVersion, key: string, policy: CachePolicy): CacheEntryRef {
-  return { model: served.model, key, ttlMs: policy.ttlMs, staleIfErrorMs: policy.staleIfErrorMs, staleOn: worthFallingBack };
-}
-
 /** The caller's cache namespace: one for everybody unless the model's policy keeps callers apart. */
 function scopeOf(served: ServedVersion, policy: CachePolicy, caller: string | undefined): KeyScope {
   return { model: served.model, version: served.version, namespace: policy.scope === 'shared' ? '*' : (caller ?? 'anonymous') };
 }
 
-function jsonCodec<T>(): AnswerCodec<T> {
-  return { encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as T };
-}
 
 /** Failures of the model or its servers, not of the request: another model may well answer. */
 const FALLBACK_CODES: ReadonlySet<string> = new Set([

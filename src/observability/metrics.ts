@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { hitRate, type CacheCounts } from '../cache/response-cache.js';
 
 /** What the cache metrics are read from at each scrape (the response cache). */
 export interface CacheStatsSource {
   /** Models with a cache policy, or with entries. */
   models(): string[];
-  counts(model: string): { hits: number; misses: number; stale: number };
+  counts(model: string): CacheCounts;
   memoryUsage(model: string): { entries: number; bytes: number; evictions: number } | undefined;
 }
 
@@ -144,8 +145,8 @@ export class Metrics {
     if (!source) return;
     this.cacheEvictions.reset();
     for (const model of source.models()) {
-      const { hits, misses, stale } = source.counts(model);
-      if (hits + misses + stale > 0) this.cacheHitRatio.set({ model }, hits / (hits + misses + stale));
+      const ratio = hitRate(source.counts(model));
+      if (ratio !== undefined) this.cacheHitRatio.set({ model }, ratio);
       const usage = source.memoryUsage(model);
       if (!usage) continue;
       this.cacheBytes.set({ model }, usage.bytes);

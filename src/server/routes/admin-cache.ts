@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ResponseCache } from '../../cache/response-cache.js';
+import { hitRate, type ResponseCache } from '../../cache/response-cache.js';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
 
@@ -7,7 +7,6 @@ export interface AdminCacheDeps {
   readonly host: Pick<ModelHost, 'get' | 'list'>;
   readonly cache: ResponseCache;
 }
-
 
 /**
  * The response cache (README: "Response cache"): its statistics, and `POST /admin/cache/clear` for
@@ -41,22 +40,20 @@ function modelToClear(body: unknown): string | undefined {
 }
 
 /** The cache's state for `/info` and `GET /admin/cache`: per cached model, this process's counts and memory. */
-export function cacheStats(cache: ResponseCache, host: Pick<ModelHost, 'list'>) {
+export function cacheStats(cache: ResponseCache, host: Pick<ModelHost, 'get' | 'list'>) {
   const cached = host.list().filter((model) => model.plan.cache).map((model) => model.plan.name);
   const models = [...new Set([...cached, ...cache.models()])].sort();
   return {
     store: cache.storeKind,
     sharedStoreUp: !cache.sharedStoreDown,
     models: Object.fromEntries(models.map((name) => {
-      const { hits, misses, stale } = cache.counts(name);
-      const lookups = hits + misses + stale;
-      const usage = cache.memoryUsage(name);
-      const policy = host.list().find((model) => model.plan.name === name)?.plan.cache;
+      const counts = cache.counts(name);
+      const policy = host.get(name)?.plan.cache;
       return [name, {
         enabled: policy !== undefined,
         ...(policy ? { ttlSeconds: policy.ttlMs / 1000, scope: policy.scope } : {}),
-        hits, misses, stale, hitRate: lookups === 0 ? null : hits / lookups,
-        memory: usage ?? null,
+        ...counts, hitRate: hitRate(counts) ?? null,
+        memory: cache.memoryUsage(name) ?? null,
       }];
     })),
   };

@@ -265,7 +265,7 @@ function scopeOf(served: ServedVersion, policy: CachePolicy, caller: string | un
 /** Failures of the model or its servers, not of the request: another model may well answer. */
 const FALLBACK_CODES: ReadonlySet<string> = new Set([
   Errors.upstreamUnavailable.code, Errors.circuitOpen.code, Errors.upstreamFailed.code, Errors.upstreamRateLimited.code,
-  Errors.modelNotReady.code, Errors.queueFull.code, Errors.deadlineExceeded.code, Errors.backendFailed.code,
+  Errors.modelNotReady.code, Errors.queueFull.code, Errors.overloaded.code, Errors.deadlineExceeded.code, Errors.backendFailed.code,
 ]);
 
 function worthFallingBack(error: unknown): boolean {

@@ -26,6 +26,11 @@ export const dynamicBatchingSchema = z.object({
   preferred_batch_size: z.array(z.number().int().positive()).default([]),
   /** Requests waiting at most; past it callers get 503 with Retry-After. */
   max_queue_size: z.number().int().positive().optional(),
+  /**
+   * Admission by queueing time: when a request would wait longer than this in the queue (estimated
+   * from the queue's length and recent runs), it is refused at once with 503 and Retry-After.
+   */
+  max_queue_wait_ms: z.number().int().positive().optional(),
 }).strict();
 
 /** Per-caller limits on this model (each key or user gets its own counts); absent fields = no limit. */

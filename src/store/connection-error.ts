@@ -8,13 +8,14 @@ const NETWORK_CODES = new Set([
 
 /**
  * SQLSTATEs that mean "no usable connection", not "this statement is wrong": class 08 (connection
- * exception), 57P01-57P03 (server shutting down or starting), 53300 (too many connections).
+ * exception), 57P01-57P03 (server shutting down or starting), 53300 (too many connections), 57014
+ * (a statement cancelled by `statement_timeout`: the server is too slow or blocked to answer now).
  * https://www.postgresql.org/docs/current/errcodes-appendix.html
  */
-const UNAVAILABLE_STATES = /^(08...|57P0[1-3]|53300)$/;
+const UNAVAILABLE_STATES = /^(08...|57P0[1-3]|53300|57014)$/;
 
-/** node-postgres reports these as plain Errors with no code. */
-const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/;
+/** node-postgres reports these as plain Errors with no code ('Query read timeout': no answer within query_timeout). */
+const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|Query read timeout/;
 
 /** Whether `error` says the database could not be reached, rather than that a statement failed. */
 export function isConnectionError(error: unknown): boolean {

@@ -16,6 +16,8 @@ export interface OpenDatabaseOptions {
   readonly schema?: string;
   /** PostgreSQL only: failures outside any call (dropped idle connections, LISTEN reconnects). */
   readonly onError?: (error: Error) => void;
+  /** PostgreSQL only: longest one statement may run, then UMBRAL_ERR_STORE_UNAVAILABLE (default 10 s; 0 = none). */
+  readonly statementTimeoutMs?: number;
   /** Called with the ids of the migrations this open applied (none when the schema was current). */
   readonly onMigrated?: (applied: readonly string[]) => void;
 }
@@ -29,7 +31,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // pg is loaded only when a server is configured: an embedded start need not pay for it.
   const db = options.databaseUrl === ''
     ? await openPgliteDatabase(options.dataDir)
-    : await (await import('./postgres-database.js')).openPostgresDatabase({ url: options.databaseUrl, schema: options.schema, onError: options.onError });
+    : await (await import('./postgres-database.js')).openPostgresDatabase({
+      url: options.databaseUrl, schema: options.schema, onError: options.onError, statementTimeoutMs: options.statementTimeoutMs,
+    });
   try {
     const applied = await migrate(db);
     options.onMigrated?.(applied);

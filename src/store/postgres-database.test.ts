@@ -87,6 +87,17 @@ describe('postgres', { skip: databaseUrl === '' ? 'DATABASE_URL is not set: Post
       assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
     });
   });
+
+  it('cuts a statement past its timeout with UMBRAL_ERR_STORE_UNAVAILABLE, and the connection serves the next one', async () => {
+    const db = await openPostgresDatabase({ url: databaseUrl, statementTimeoutMs: 200 });
+    try {
+      await assert.rejects(db.query('SELECT pg_sleep(5)'), { code: 'UMBRAL_ERR_STORE_UNAVAILABLE', message: /57014/ });
+      await assert.rejects(db.transaction((tx) => tx.query('SELECT pg_sleep(5)')), { code: 'UMBRAL_ERR_STORE_UNAVAILABLE' });
+      assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 describe('postgres, unreachable', () => {

@@ -21,7 +21,16 @@ export interface PostgresOptions {
    * connection lost and being re-established. Without it they are ignored (never a crash).
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * Longest one statement may run (PostgreSQL's `statement_timeout`); a server that does not answer
+   * at all (frozen, cut off) fails the call a second later on this side. Default 10 s; 0 = none.
+   */
+  readonly statementTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** The server cancels a statement first, cleanly; this side gives up only when it cannot answer at all. */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 /** A query waits this long for a connection before failing with UMBRAL_ERR_STORE_UNAVAILABLE. */
@@ -29,7 +38,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Connects a pool to a PostgreSQL server, checking that it answers (and creating `schema`). */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
-  const { url, schema, onError = () => undefined } = options;
+  const { url, schema, onError = () => undefined, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS } = options;
   if (schema !== undefined && !SCHEMA.test(schema)) {
     throw Errors.configInvalid([`store schema '${schema}': use 1-63 lower-case letters, digits and '_'`]);
   }
@@ -39,6 +48,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     // Finds connections that died silently (a vanished peer), so the listener reconnects.
     keepAlive: true,
     application_name: 'umbral',
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS } : {}),
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
   const pool = new pg.Pool(config);

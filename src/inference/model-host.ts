@@ -24,6 +24,8 @@ export interface ModelHostOptions {
   readonly logger: Logger;
   /** Queue bound for versions whose manifest sets none. */
   readonly defaultMaxQueueSize: number;
+  /** Queue-wait bound for versions whose manifest sets none; default none. */
+  readonly defaultMaxQueueWaitMs?: number;
 }
 
 /** What applying a plan did. */
@@ -109,8 +111,8 @@ export class ModelHost {
   }
 
   #loadOptions(planned: PlannedVersion, observe: boolean) {
-    const { backends, metrics, defaultMaxQueueSize } = this.options;
-    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe };
+    const { backends, metrics, defaultMaxQueueSize, defaultMaxQueueWaitMs = Infinity } = this.options;
+    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, defaultMaxQueueWaitMs, observe };
   }
 
   #retire(version: ServedVersion): void {
@@ -193,9 +195,30 @@ export class ModelHost {
     return (loaded as Extract<VersionState, { status: 'ready' }>).version;
   }
 
-  /** Required models whose default version does not serve (for a remote model: no server can answer). */
+  /**
+   * Required models that cannot answer now: their default version does not serve (for a remote
+   * model: no server can answer) and no model of their fallback chain does either.
+   */
   requiredNotReady(): string[] {
-    return this.list().filter((m) => m.plan.required && modelStatus(m) !== 'ready').map((m) => m.plan.name);
+    return this.list().filter((m) => m.plan.required && modelStatus(m) !== 'ready' && this.fallbackServing(m) === undefined)
+      .map((m) => m.plan.name);
+  }
+
+  /**
+   * For a model that does not serve by itself: the first entry of its fallback chain (`name` or
+   * `name:version`) that would answer in its place now; undefined when none would, or when the model
+   * serves by itself.
+   */
+  fallbackServing(model: HostedModel): string | undefined {
+    if (modelStatus(model) === 'ready') return undefined;
+    return model.plan.fallback?.find((ref) => {
+      const [name, version] = ref.split(':') as [string, string | undefined];
+      const target = this.#models.get(name);
+      if (!target) return false;
+      if (version === undefined) return modelStatus(target) === 'ready';
+      const state = target.states.get(target.aliases.get(version) ?? version);
+      return state?.status === 'ready' && state.version.loaded.upstream?.ready() !== false;
+    });
   }
 
   /**

@@ -21,9 +21,13 @@ export interface UpstreamObserver {
   retry?(group: string): void;
   /** A retry was wanted but the budget was spent. */
   budgetExhausted?(group: string): void;
-  breakerState?(group: string, server: string, state: ServerStatus['breaker']): void;
-  /** A server's health check result changed. */
-  health?(group: string, server: string, healthy: boolean): void;
+  /**
+   * A server's breaker state: `changed` when it just moved there, false when the group reports where
+   * a server it (re)lists stands (a new group, a new server list).
+   */
+  breakerState?(group: string, server: string, state: ServerStatus['breaker'], changed: boolean): void;
+  /** A server's health, `changed` as for `breakerState` (a health check's verdict changed). */
+  health?(group: string, server: string, healthy: boolean, changed: boolean): void;
 }
 
 export interface UpstreamGroupOptions<C> {
@@ -200,14 +204,14 @@ export class UpstreamGroup<C> implements UpstreamControl {
     }
     this.#servers = next;
     for (const server of next) {
-      this.options.observer?.breakerState?.(this.name, server.url, server.breaker.state);
-      this.options.observer?.health?.(this.name, server.url, server.healthy);
+      this.options.observer?.breakerState?.(this.name, server.url, server.breaker.state, false);
+      this.options.observer?.health?.(this.name, server.url, server.healthy, false);
     }
   }
 
   #connect(url: string): UpstreamServer<C> {
     return new UpstreamServer(url, this.options.connect(url), this.options.policy.breaker,
-      (state) => this.options.observer?.breakerState?.(this.name, url, state));
+      (state) => this.options.observer?.breakerState?.(this.name, url, state, true));
   }
 
   ready(): boolean {
@@ -221,7 +225,7 @@ export class UpstreamGroup<C> implements UpstreamControl {
       const healthy = await this.options.healthCheck(server.client, AbortSignal.timeout(timeout)).catch(() => false);
       if (this.#closed || healthy === server.healthy) return;
       server.healthy = healthy;
-      this.options.observer?.health?.(this.name, server.url, healthy);
+      this.options.observer?.health?.(this.name, server.url, healthy, true);
     }));
   }
 

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { status } from '@grpc/grpc-js';
+import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { grpcClient, rpc } from './helpers/grpc-client.js';
+import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
+import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+
+/** Resolves once `condition` holds, checking every 20 ms (the state it waits for changes on a timer of its own). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await sleep(20);
+}
+
+const WATCHED = { health_check_interval_ms: 200, retry: { max_attempts: 1 }, breaker: { consecutive_failures: 2, half_open_after_ms: 60_000 } };
+
+describe('readiness: a model answered by its fallback keeps the replica ready', { timeout: 60_000 }, () => {
+  let primary: KserveUpstream;
+  let backup: KserveUpstream;
+  let server: TestServer;
+  before(async () => {
+    [primary, backup] = await Promise.all([startKserveUpstream(), startKserveUpstream()]);
+    server = await startTestServer({
+      models: {},
+      extraModels: {
+        main: kserveModel([primary.httpUrl], { required: true, fallback: ['spare'], resilience: WATCHED }),
+        spare: kserveModel([backup.httpUrl], { resilience: WATCHED }),
+      },
+    });
+  });
+  after(async () => {
+    await server?.shutdown('test over');
+    await Promise.all([primary, backup].map((u) => u?.close()));
+  });
+
+  const lines = (message: string) => server.logLines().filter((line) => String(line.msg).startsWith(message));
+  const ready = () => getJson(`${server.url}/health/ready`);
+
+  /** Resolves once `upstream` has answered `n` more health checks. */
+  const checks = async (upstream: KserveUpstream, n: number) => {
+    const target = upstream.counts.byRoute.health + n;
+    await until(() => upstream.counts.byRoute.health >= target);
+  };
+
+  it('stays ready while the fallback answers, shows the model\'s own state, and logs the upstream going down once', async () => {
+    // Health checks started with the server, while it was busy starting: let them settle first.
+    await until(async () => (await ready()).status === 200);
+    const before = lines('upstream server failed its health check').filter((l) => l.upstream === 'main').length;
+    primary.setReady(false);
+    await until(async () => ((await ready()).body.models as Record<string, string>).main === 'unavailable');
+    const report = await ready();
+    assert.equal(report.status, 200, JSON.stringify(report.body));
+    assert.deepEqual(report.body.fallbacks, { main: 'spare' });
+    assert.equal((await getJson(`${server.url}/v2/health/ready`)).status, 200);
+    const client = grpcClient(server.grpcUrl as string);
+    try {
+      const answer = await rpc(client, 'ServerReady', {});
+      assert.equal(answer.code, status.OK);
+      assert.equal((answer.response as { ready: boolean }).ready, true);
+    } finally {
+      client.close();
+    }
+    // Health checks go on; the log says it once, not once per check.
+    await checks(primary, 3);
+    assert.equal(lines('upstream server failed its health check').filter((l) => l.upstream === 'main').length, before + 1);
+  });
+
+  it('is not ready once the fallback cannot answer either, and says which model', async () => {
+    const recovered = lines('upstream server is healthy again').length;
+    backup.setReady(false);
+    await until(async () => (await ready()).status === 503);
+    const report = await ready();
+    assert.deepEqual(report.body.problems, ["model 'main' is not ready"]);
+    assert.deepEqual(report.body.fallbacks, {});
+    backup.setReady(true);
+    primary.setReady(true);
+    await until(async () => (await ready()).status === 200);
+    assert.equal(lines('upstream server is healthy again').length, recovered + 2);
+  });
+
+  it('logs a breaker opening once, however many calls it then refuses', async () => {
+    primary.faults.set({ kind: 'status503', rate: 1 });
+    for (let i = 0; i < 6; i++) await postJson(`${server.url}/v2/models/main/infer`, addSubRequest());
+    primary.faults.set(undefined);
+    const opened = lines('circuit breaker opened');
+    assert.equal(opened.length, 1, JSON.stringify(opened));
+    assert.equal(opened[0]?.upstream, 'main');
+    assert.equal(opened[0]?.level, 40);
+  });
+});

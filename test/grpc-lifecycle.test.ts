@@ -37,13 +37,15 @@ describe('gRPC deadlines', () => {
       assert.ok((await queue).every((a) => a.code === status.OK));
       const queueMs = performance.now() - started;
       assert.ok(queueMs > 2 * deadlineMs, `the queue took ${queueMs} ms, too little to tell`);
-      // The server gave up on the call near its deadline instead of running it after the queue. Its
-      // log says DEADLINE_EXCEEDED, or CANCELLED when the client's cancellation (sent at the same
-      // deadline) arrived before the server's own timer fired: the wire cannot tell them apart.
-      const [line] = server.logLines().filter((l) => l.reqId === 'deadline-1');
-      assert.match(String(line?.code), /^(DEADLINE_EXCEEDED|CANCELLED)$/);
-      const limit = deadlineMs + (queueMs - deadlineMs) / 2;
-      assert.ok(Number(line?.latencyMs) < limit, `${String(line?.latencyMs)} ms, the queue ${queueMs} ms`);
+      // Its work was dropped: the queue's 300 requests ran, the late one did not (however busy the
+      // machine, whenever the server heard of the cancellation: before reading the call or while it was queued).
+      const succeeded = (await server.metrics.requestSuccess.get()).values.find((v) => v.labels.model === 'heavy-mlp')?.value;
+      assert.equal(succeeded, 300);
+      // When the server did take the call, its log line says DEADLINE_EXCEEDED, or CANCELLED when the
+      // client's cancellation (sent at the same deadline) arrived first: the wire cannot tell them apart.
+      for (const line of server.logLines().filter((l) => l.reqId === 'deadline-1')) {
+        assert.match(String(line.code), /^(DEADLINE_EXCEEDED|CANCELLED)$/);
+      }
     } finally {
       client.close();
       await server.shutdown('test over');
@@ -66,14 +68,13 @@ describe('gRPC deadlines', () => {
 });
 
 describe('gRPC listener lifecycle', () => {
-  it('closes its port on shutdown while idle, without waiting for the shutdown timeout', async () => {
-    const server = await startTestServer({ overrides: { 'server.shutdownTimeoutMs': 20_000 } });
+  // A shutdown timeout far longer than the test's own: waiting for it would fail the test.
+  it('closes its port on shutdown while idle, without waiting for the shutdown timeout', { timeout: 60_000 }, async () => {
+    const server = await startTestServer({ overrides: { 'server.shutdownTimeoutMs': 600_000 } });
     const client = grpcClient(server.grpcUrl as string);
     const port = server.grpcPort as number;
     assert.equal((await rpc(client, 'ServerLive', {})).code, status.OK, 'a connection is open');
-    const started = Date.now();
     await server.shutdown('test');
-    assert.ok(Date.now() - started < 5000, `shutdown took ${Date.now() - started} ms`);
     assert.equal(await accepts(port), false, 'the port is closed');
     assert.equal((await rpc(client, 'ServerLive', {}, { deadlineMs: 2000 })).code, status.UNAVAILABLE);
     client.close();

@@ -47,11 +47,17 @@ async function serveUntilStopped(config: Config, logger: Logger): Promise<number
     server.metrics.renderWith(clusterMetricsRenderer(server.metrics.registry));
     process.send?.({ kind: 'umbral:serving', url: server.url, grpc: server.grpcUrl } satisfies ServingMessage);
   }
+  // The first signal starts a graceful stop; a second one ends its delay (server.shutdownDelayMs) at once.
+  let stop: ((signal: NodeJS.Signals) => void) | undefined;
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => void server.shutdown(signal).then(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    stop = (signal) => void server.shutdown(signal).then(resolve);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
+  if (stop) {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
   process.off('SIGHUP', reload);
   return 0;
 }

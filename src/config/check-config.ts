@@ -47,6 +47,9 @@ export function checkConfig(config: Config): string[] {
   if (config.grpc.enabled && config.grpc.port !== 0 && config.grpc.port === server.port) {
     problems.push(`grpc.port (UMBRAL_GRPC_PORT): ${config.grpc.port} is also server.port; give gRPC a port of its own`);
   }
+  if (server.headersTimeoutMs > server.bodyTimeoutMs) {
+    problems.push(`server.headersTimeoutMs (UMBRAL_HEADERS_TIMEOUT_MS): ${server.headersTimeoutMs} is above server.bodyTimeoutMs (UMBRAL_BODY_TIMEOUT_MS), which bounds the whole request, headers included`);
+  }
   if (server.workers > 1 && config.store.databaseUrl === '') {
     problems.push(`server.workers (UMBRAL_WORKERS, --workers): ${server.workers} processes need a PostgreSQL server in DATABASE_URL; the embedded database opens in one process only`);
   }

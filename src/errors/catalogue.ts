@@ -79,8 +79,13 @@ export const Errors = {
     (model: string, size: number, _retryAfterSeconds: number) =>
       `model '${model}' has ${size} requests queued, its limit; retry after the Retry-After delay`,
     (_model, _size, retryAfterSeconds) => retryAfterSeconds),
+  overloaded: define('UMBRAL_ERR_OVERLOADED', { status: 503, retryable: true, exposed: true },
+    (model: string, waitMs: number, targetMs: number, _retryAfterSeconds: number) =>
+      `model '${model}' is overloaded: a request would wait about ${Math.round(waitMs)} ms in its queue, over its limit of ${targetMs} ms `
+      + '(dynamic_batching.max_queue_wait_ms); retry after the Retry-After delay',
+    (_model, _waitMs, _targetMs, retryAfterSeconds) => retryAfterSeconds),
   shuttingDown: define('UMBRAL_ERR_SHUTTING_DOWN', { status: 503, retryable: true, exposed: true }, () =>
-    'server is shutting down; send the request to another replica'),
+    'server is shutting down; send the request to another replica', () => 1),
   deadlineExceeded: define('UMBRAL_ERR_DEADLINE_EXCEEDED', { status: 504, retryable: true, exposed: true },
     (ms: number) => `request did not finish within its deadline of ${ms} ms`),
   cancelled: define('UMBRAL_ERR_CANCELLED', { status: 499 }, () => 'request was cancelled by the client'),

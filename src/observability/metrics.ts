@@ -95,6 +95,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly storeUp = new Gauge({
+    name: 'umbral_store_up', help: '1 while the database answers its health check, 0 during an outage.',
+    aggregator: 'min', registers: [this.registry],
+  });
+
   readonly cacheLookups = new Counter({
     name: 'umbral_cache_lookups_total', help: 'Response-cache lookups by model and result (hit, miss, stale: an expired answer served because the model failed).',
     labelNames: ['model', 'result'] as const, registers: [this.registry],
@@ -130,6 +135,7 @@ export class Metrics {
   constructor() {
     this.rateLimitStoreUp.set(1);
     this.cacheStoreUp.set(1);
+    this.storeUp.set(1);
     // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
     // 1 ms sampling: at the default 10 ms the lag percentiles include the sampling interval itself.
     collectDefaultMetrics({ register: this.registry, prefix: 'umbral_', eventLoopMonitoringPrecision: 1 });

@@ -11,6 +11,7 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { RegistrySync } from '../registry/registry-sync.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { Readiness } from './readiness.js';
 import type { ServerListSync } from './server-list-channel.js';
 import type { Database } from '../store/database.js';
 import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
@@ -26,11 +27,17 @@ import { openAiRoutes } from './routes/openai.js';
 import { registerLlmMetrics } from '../observability/llm-metrics.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
 import { registerAccessLog } from './plugins/access-log.js';
+import { registerConnectionPolicy } from './plugins/connection-policy.js';
+import { registerConnectionMetrics } from '../observability/connection-metrics.js';
+import { guardConnections } from './connection-guard.js';
 import { registerJsonParser } from './plugins/json-parser.js';
 import { renderError, toUmbralError } from './plugins/render-error.js';
 import { requestId } from './plugins/request-id.js';
 import { kserveV2Routes } from './routes/kserve-v2.js';
 import { operationsRoutes } from './routes/operations.js';
+
+/** How often the HTTP server looks for connections past their header or request timeout. */
+const CONNECTIONS_CHECK_MS = 1_000;
 
 export interface AppDeps {
   readonly config: Config;
@@ -39,6 +46,8 @@ export interface AppDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
   readonly lifecycle: Lifecycle;
+  /** The one verdict behind every readiness endpoint. */
+  readonly readiness: Readiness;
   readonly registry: Registry;
   readonly artifacts: ArtifactStore;
   readonly sync: RegistrySync;
@@ -62,12 +71,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
     bodyLimit: config.server.bodyLimitBytes,
-    // Kubernetes keeps sending for a moment after SIGTERM: answer 503 on closing keep-alive sockets.
-    return503OnClosing: true,
+    // Requests that arrive while closing are still answered (with Connection: close); the rare 503
+    // after that is umbral's own error with Retry-After, not fastify's (lifecycle.ts, connection-policy.ts).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Slow clients: headers, then the whole request, within their timeouts; idle kept-alive sockets within theirs.
+    requestTimeout: config.server.bodyTimeoutMs,
+    keepAliveTimeout: config.server.keepAliveTimeoutMs,
+    http: { headersTimeout: config.server.headersTimeoutMs, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     // request.ip keys login throttling and anonymous limits: trust X-Forwarded-For only when told to.
     trustProxy: config.auth.trustProxy,
   });
+  if (config.server.maxConnections > 0) app.server.maxConnections = config.server.maxConnections;
+  guardConnections(app.server, {
+    maxPerAddress: config.server.maxConnectionsPerAddress, observer: registerConnectionMetrics(deps.metrics.registry),
+  });
+  registerConnectionPolicy(app, deps.lifecycle);
   if (tracingEnabled) registerRequestTracing(app);
   registerAccessLog(app, deps.metrics);
   // Security headers first: their hook must run before access control can refuse a request.

@@ -1,15 +1,34 @@
-/** What the server itself is doing, as readiness sees it. */
+/**
+ * Where the server is in its life, as readiness and the transports see it:
+ * - `serving`: ready;
+ * - `leaving`: a stop was asked; readiness is off so that load balancers stop sending, but every
+ *   request is still served (for `server.shutdownDelayMs`), each answer telling its client to
+ *   reconnect (`Connection: close`);
+ * - `draining`: the listeners are closed; requests already received finish, then the process stops.
+ */
+export type Phase = 'serving' | 'leaving' | 'draining';
+
 export class Lifecycle {
   readonly startedAt = Date.now();
-  #shuttingDown = false;
+  #phase: Phase = 'serving';
 
-  get shuttingDown(): boolean {
-    return this.#shuttingDown;
+  get phase(): Phase {
+    return this.#phase;
   }
 
-  /** From this moment readiness answers 503, whatever the models' state. */
+  /** True once a stop was asked: readiness answers 503, whatever the models' state. */
+  get shuttingDown(): boolean {
+    return this.#phase !== 'serving';
+  }
+
+  /** Readiness off; requests are still served. */
   beginShutdown(): void {
-    this.#shuttingDown = true;
+    if (this.#phase === 'serving') this.#phase = 'leaving';
+  }
+
+  /** The listeners are closing: only what was received is still answered. */
+  beginDrain(): void {
+    this.#phase = 'draining';
   }
 
   uptimeSeconds(): number {

@@ -11,6 +11,7 @@ import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { startTracing, type Tracing } from '../observability/tracing.js';
 import { upstreamMetrics } from '../resilience/upstream-metrics.js';
+import { observeAll, upstreamLog } from '../resilience/upstream-log.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { DiskNotes } from '../registry/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
@@ -26,6 +27,8 @@ import { buildApp } from './build-app.js';
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
+import { Readiness } from './readiness.js';
+import { StoreMonitor } from '../store/store-monitor.js';
 import { syncServerLists, type ServerListSync } from './server-list-channel.js';
 
 /** A running server. */
@@ -43,8 +46,10 @@ export interface RunningServer {
   /** Re-imports the on-disk repository and reloads every model from the registry (SIGHUP). */
   reload(model?: string): Promise<void>;
   /**
-   * Graceful stop: readiness off at once, keep serving for `shutdownDelayMs`, stop accepting, let
-   * in-flight requests finish within `shutdownTimeoutMs`, then release models, workers and the store.
+   * Graceful stop: readiness off at once, keep serving for `shutdownDelayMs` (every answer saying
+   * `Connection: close`), then close the listeners, let requests received finish within
+   * `shutdownTimeoutMs`, then release models, workers and the store. Called again while the delay
+   * runs, it ends the delay.
    */
   shutdown(reason: string): Promise<void>;
 }
@@ -67,15 +72,20 @@ export interface StartOptions {
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const db = await openDatabase({
     dataDir: config.store.dataDir, databaseUrl: config.store.databaseUrl, schema: config.store.databaseSchema || undefined,
+    statementTimeoutMs: config.store.statementTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
   const tracing = await startTracing(config.tracing);
   const metrics = new Metrics();
   const backends = createBackends({
     workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger,
-    environment: options.environment ?? processEnvironment(), upstreamObserver: upstreamMetrics(metrics.registry),
+    environment: options.environment ?? processEnvironment(),
+    upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger)),
   });
-  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
+  const host = new ModelHost({
+    backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize,
+    defaultMaxQueueWaitMs: config.batching.maxQueueWaitMs || config.server.requestTimeoutMs,
+  });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
@@ -142,43 +152,83 @@ interface Parts {
 async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
   const { db, metrics, host, sync, reload, access } = parts;
   const lifecycle = new Lifecycle();
+  const store = watchStore(db, config, metrics, logger);
+  const readiness = new Readiness(lifecycle, host, () => store.state());
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache);
-  const app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, lifecycle });
-  await app.listen({ host: config.server.host, port: config.server.port });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, lifecycle, readiness });
+    await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await store.stop();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   let grpc: GrpcServer | undefined;
   try {
-    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, lifecycle, access }) : undefined;
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, readiness, access }) : undefined;
   } catch (error) {
-    // The caller releases the rest; the HTTP listener is this function's to close.
+    // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();
+    await store.stop();
     throw error;
   }
   logger.info({ url, ...(grpc ? { grpc: grpc.target } : {}), models: host.list().map((m) => m.plan.name), store: db.kind }, 'umbral is serving');
 
   let stopping: Promise<void> | undefined;
-  const shutdown = (reason: string) => (stopping ??= (async () => {
-    logger.info({ reason }, 'shutting down: readiness is off');
-    lifecycle.beginShutdown();
-    if (config.server.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.server.shutdownDelayMs));
-    const timer = setTimeout(() => {
-      logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
-      app.server.closeAllConnections();
-    }, config.server.shutdownTimeoutMs);
-    timer.unref();
-    // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
-    await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
-    await parts.serverLists.close();
-    await parts.cache.close();
-    await access.close();
-    await sync.stop();
-    await host.close();
-    await db.close();
-    await parts.tracing.shutdown();
-    clearTimeout(timer);
-    logger.info('shutdown complete');
-  })());
+  let hurry: (() => void) | undefined;
+  const shutdown = (reason: string) => {
+    // A second stop (a second SIGTERM) ends the delay at once.
+    if (stopping) {
+      hurry?.();
+      return stopping;
+    }
+    stopping = (async () => {
+      logger.info({ reason, delayMs: config.server.shutdownDelayMs }, 'shutting down: readiness is off, requests are still served');
+      lifecycle.beginShutdown();
+      if (config.server.shutdownDelayMs > 0) {
+        await new Promise<void>((resolve) => {
+          const delay = setTimeout(resolve, config.server.shutdownDelayMs);
+          hurry = () => { clearTimeout(delay); resolve(); };
+        });
+      }
+      lifecycle.beginDrain();
+      logger.info('draining: listeners closed, requests received are finishing');
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+        app.server.closeAllConnections();
+      }, config.server.shutdownTimeoutMs);
+      timer.unref();
+      // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
+      await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+      await store.stop();
+      await parts.serverLists.close();
+      await parts.cache.close();
+      await access.close();
+      await sync.stop();
+      await host.close();
+      await db.close();
+      await parts.tracing.shutdown();
+      clearTimeout(timer);
+      logger.info('shutdown complete');
+    })();
+    return stopping;
+  };
   return { app, host, logger, metrics, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, reload, shutdown };
+}
+
+/** Watches the database for /health/ready and umbral_store_up, with one log line per outage and one at recovery. */
+function watchStore(db: Database, config: Config, metrics: Metrics, logger: Logger): StoreMonitor {
+  const monitor = new StoreMonitor(db, {
+    intervalMs: config.store.healthCheckIntervalMs,
+    onChange: (state) => {
+      metrics.storeUp.set(state.up ? 1 : 0);
+      if (state.up) logger.info({ store: state.kind }, 'the database answers again');
+      else logger.error({ store: state.kind, reason: state.error }, 'the database does not answer: admin calls fail with 503 until it is back; inference goes on');
+    },
+  });
+  monitor.start();
+  return monitor;
 }

@@ -8,7 +8,7 @@ import type { InferenceService } from '../../inference/inference-service.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { PACKAGE_ROOT } from '../../paths.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Readiness } from '../readiness.js';
 import { inferenceRpcs, type InferenceRpcs } from './inference-rpcs.js';
 import { unary, type UnaryOptions } from './unary-rpc.js';
 
@@ -24,7 +24,7 @@ export interface GrpcServerDeps {
   readonly metrics: Metrics;
   readonly host: ModelHost;
   readonly inference: InferenceService;
-  readonly lifecycle: Lifecycle;
+  readonly readiness: Readiness;
   readonly access: Access;
 }
 

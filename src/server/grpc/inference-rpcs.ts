@@ -7,7 +7,7 @@ import type { GrpcModelInferRequest, GrpcModelInferResponse, GrpcModelRequest } 
 import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
 import type { ModelMetadataResponse, ServerMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import { UMBRAL_VERSION } from '../../version.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Readiness } from '../readiness.js';
 import { EXTENSIONS } from '../routes/kserve-v2.js';
 import type { Rpc } from './unary-rpc.js';
 
@@ -37,7 +37,7 @@ interface RepositoryEntry {
 export interface InferenceRpcsDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
-  readonly lifecycle: Lifecycle;
+  readonly readiness: Pick<Readiness, 'ready'>;
   readonly maxElements: number;
 }
 
@@ -47,13 +47,13 @@ export interface InferenceRpcsDeps {
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_grpc.md
  */
 export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
-  const { host, inference, lifecycle } = deps;
+  const { host, inference, readiness } = deps;
   const modelOf = (request: GrpcModelRequest) => request.name;
   return {
     ServerLive: { access: 'public', handle: async () => ({ live: true }) },
     ServerReady: {
       access: 'public',
-      handle: async () => ({ ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0 }),
+      handle: async () => ({ ready: readiness.ready() }),
     },
     ModelReady: {
       access: 'infer', model: modelOf,
@@ -84,7 +84,6 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     ModelInfer: {
       access: 'infer', model: (request) => request.model_name,
       async handle(request, context) {
-        if (lifecycle.shuttingDown) throw Errors.shuttingDown();
         // An unknown or broken model answers NOT_FOUND/UNAVAILABLE whatever the tensors, as on REST.
         const served = await inference.resolve(required(request.model_name, 'model_name'), request.model_version || undefined);
         context.served = { model: served.model, version: served.version };

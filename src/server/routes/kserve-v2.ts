@@ -1,19 +1,18 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Errors } from '../../errors/catalogue.js';
 import type { UmbralError } from '../../errors/umbral-error.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
 import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
 import { encodeInferResponse } from '../../protocol/kserve/encode-infer-response.js';
 import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Readiness } from '../readiness.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { UMBRAL_VERSION } from '../../version.js';
 
 export interface KserveRoutesDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
-  readonly lifecycle: Lifecycle;
+  readonly readiness: Pick<Readiness, 'ready'>;
   readonly maxElements: number;
 }
 
@@ -30,13 +29,12 @@ export const EXTENSIONS = ['classification'] as const;
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
  */
 export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDeps): Promise<void> {
-  const { host, inference, lifecycle } = deps;
-  const serverReady = () => !lifecycle.shuttingDown && host.requiredNotReady().length === 0;
+  const { host, inference, readiness } = deps;
 
   app.get('/v2', { config: { access: 'authenticated' } }, async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
   app.get('/v2/health/live', PUBLIC, async () => ({ live: true }));
   app.get('/v2/health/ready', PUBLIC, async (_request, reply) => {
-    const ready = serverReady();
+    const ready = readiness.ready();
     return reply.code(ready ? 200 : 503).send({ ready });
   });
 
@@ -63,7 +61,6 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   }
 
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {
-    if (lifecycle.shuttingDown) throw Errors.shuttingDown();
     // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
     const served = await inference.resolve(params.model, params.version);
     const decoded = decodeInferRequest(body, { maxElements: deps.maxElements });

@@ -79,7 +79,7 @@ describe('openai routes', () => {
       request.principal = principal;
     });
     const inference = new InferenceService(host, new Metrics(), 30_000);
-    await app.register(openAiRoutes, { host, inference, lifecycle: { shuttingDown: false, startedAt: 1_700_000_000_000 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
+    await app.register(openAiRoutes, { host, inference, lifecycle: { startedAt: 1_700_000_000_000 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
     await app.listen({ port: 0, host: '127.0.0.1' });
   });
   beforeEach(() => {
@@ -200,7 +200,7 @@ describe('openai routes', () => {
     const slowApp = Fastify();
     slowApp.decorateRequest('principal', null);
     slowApp.decorateRequest('served', null);
-    await slowApp.register(openAiRoutes, { host: host as never, inference: new InferenceService(host as never, new Metrics(), 30_000), lifecycle: { shuttingDown: false, startedAt: 0 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
+    await slowApp.register(openAiRoutes, { host: host as never, inference: new InferenceService(host as never, new Metrics(), 30_000), lifecycle: { startedAt: 0 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
     await slowApp.listen({ port: 0, host: '127.0.0.1' });
     const { port } = slowApp.server.address() as AddressInfo;
     const body = JSON.stringify({ model: 'tutor', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight' }] });

@@ -17,7 +17,7 @@ export interface OpenAiRoutesDeps {
   readonly host: Pick<ModelHost, 'list'>;
   /** The data plane: resolves the model and falls back along its chain. */
   readonly inference: Pick<InferenceService, 'llm'>;
-  readonly lifecycle: Pick<Lifecycle, 'shuttingDown' | 'startedAt'>;
+  readonly lifecycle: Pick<Lifecycle, 'startedAt'>;
   /** Token usage and outcomes of the calls (umbral_llm_* metrics); none when absent. */
   readonly llmObserver?: LlmUsageObserver;
   /** The server's body limit, for the 413 message. */
@@ -78,7 +78,6 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
    */
   async function callLlm<T>(name: string, request: FastifyRequest, signal: AbortSignal, run: (llm: LlmEndpoint) => Promise<T>,
     cache?: LlmCacheRequest): Promise<T> {
-    if (lifecycle.shuttingDown) throw Errors.shuttingDown();
     // Access control saw no model (it is in the body): the allow-list is checked here, before the model is looked up.
     const allowed = request.principal?.models;
     if (allowed && !allowed.includes(name)) throw Errors.modelNotAllowed(name);

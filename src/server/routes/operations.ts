@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ResponseCache } from '../../cache/response-cache.js';
 import type { Config } from '../../config/schema.js';
 import { redactConfig } from '../../config/redact-config.js';
-import { modelStatus, type ModelHost } from '../../inference/model-host.js';
+import type { ModelHost } from '../../inference/model-host.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { UMBRAL_VERSION } from '../../version.js';
 import type { Lifecycle } from '../lifecycle.js';
+import type { Readiness } from '../readiness.js';
 import { cacheStats } from './admin-cache.js';
 
 export interface OperationsRoutesDeps {
@@ -14,6 +15,7 @@ export interface OperationsRoutesDeps {
   readonly host: ModelHost;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
+  readonly readiness: Readiness;
   readonly cache: ResponseCache;
 }
 
@@ -21,17 +23,13 @@ const PUBLIC = { config: { access: 'public' } } as const;
 
 /** Health for orchestrators, Prometheus metrics, and /info for people. */
 export async function operationsRoutes(app: FastifyInstance, deps: OperationsRoutesDeps): Promise<void> {
-  const { config, host, metrics, lifecycle } = deps;
+  const { config, host, metrics, lifecycle, readiness } = deps;
 
   app.get('/health/live', PUBLIC, async () => ({ status: 'live' }));
 
   app.get('/health/ready', PUBLIC, async (_request, reply) => {
-    const models = Object.fromEntries(host.list().map((model) => [model.plan.name, modelStatus(model)]));
-    const problems = [
-      ...(lifecycle.shuttingDown ? ['shutting down'] : []),
-      ...host.requiredNotReady().map((name) => `model '${name}' is not ready`),
-    ];
-    return reply.code(problems.length === 0 ? 200 : 503).send({ status: problems.length === 0 ? 'ready' : 'not ready', problems, models });
+    const report = readiness.report();
+    return reply.code(report.status === 'ready' ? 200 : 503).send(report);
   });
 
   app.get('/metrics', { config: { access: config.auth.publicMetrics ? 'public' : 'admin:read' } }, async (_request, reply) => {
@@ -44,7 +42,7 @@ export async function operationsRoutes(app: FastifyInstance, deps: OperationsRou
     uptimeSeconds: lifecycle.uptimeSeconds(),
     // Which process answered: with `--workers N`, each worker reports its own counts and memory.
     process: { pid: process.pid, worker: cluster.worker?.id ?? null },
-    ready: !lifecycle.shuttingDown && host.requiredNotReady().length === 0,
+    ready: readiness.ready(),
     models: host.list().map(({ plan, states, aliases, defaultVersion }) => ({
       name: plan.name,
       required: plan.required,

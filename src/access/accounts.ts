@@ -5,7 +5,6 @@ import { appendAuthEvent } from './auth-events.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import type { Role } from './permissions.js';
 import type { Principal } from './principal.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
 import type { UserRecord, UserStore } from './user-store.js';
@@ -83,13 +82,6 @@ export class Accounts {
     checkPassword(password, { minLength: this.deps.passwordMinLength, username });
     const passwordHash = await hashPassword(password);
     await this.deps.users.createIfAbsent({ username, passwordHash, role: 'client' }, 'anonymous', origin.address, 'register');
-  }
-
-  /** An admin creates a user with a role. */
-  async createUser(input: { username: string; password: string; role: Role }, actor: Principal, origin: Origin): Promise<UserRecord> {
-    checkPassword(input.password, { minLength: this.deps.passwordMinLength, username: input.username });
-    const passwordHash = await hashPassword(input.password);
-    return this.deps.users.create({ username: input.username, passwordHash, role: input.role }, actor.actor, origin.address);
   }
 
   /** Changes the caller's password; every session of the user ends (tokens issued before stop working). */

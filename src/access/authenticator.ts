@@ -56,6 +56,7 @@ export class Authenticator {
       permissions: new Set<Permission>(key.scopes),
       ...(key.models ? { models: key.models } : {}),
       ...(key.limits ? { limits: key.limits } : {}),
+      ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { accessControlOn } from '../config/check-config.js';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Database } from '../store/database.js';
+import { AccessAdmin } from './access-admin.js';
 import { AccessDirectory } from './access-directory.js';
 import { AccessTokens } from './access-tokens.js';
 import { Accounts } from './accounts.js';
@@ -23,6 +24,8 @@ export interface Access {
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter;
   readonly accounts: Accounts;
+  /** Changes to keys and users, bounded by what the caller holds. */
+  readonly admin: AccessAdmin;
   readonly keys: KeyStore;
   readonly users: UserStore;
   readonly directory: AccessDirectory;
@@ -71,7 +74,7 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
     });
     const limiter = new RateLimiter({
       store: counters, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
-      defaults: definedLimits(config.rateLimit.requestsPerSecond, config.rateLimit.requestsPerMinute, config.rateLimit.concurrent),
+      defaults: limiterDefaults(config),
     });
     const throttle = new LoginThrottle(counters, {
       perAccount: config.auth.loginFailuresPerAccount, perAddress: config.auth.loginFailuresPerAddress,
@@ -81,11 +84,12 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
       db, users, tokens, throttle, refreshTokens: new RefreshTokenStore(db, config.auth.refreshTokenTtlSeconds),
       registration: config.auth.registration, passwordMinLength: config.auth.passwordMinLength,
     });
+    const admin = new AccessAdmin({ keys, users, passwordMinLength: config.auth.passwordMinLength, defaultLimits: limiterDefaults(config) });
     const close = async () => {
       await directory.stop();
       await counters.close();
     };
-    return { enforced, authenticator, limiter, accounts, keys, users, directory, tokens, close };
+    return { enforced, authenticator, limiter, accounts, admin, keys, users, directory, tokens, close };
   } catch (error) {
     await directory.stop();
     await counters.close();
@@ -119,7 +123,9 @@ function warnAboutMode(enforced: boolean, ephemeralKey: boolean, config: Config,
   }
 }
 
-function definedLimits(requestsPerSecond: number, requestsPerMinute: number, concurrent: number): Limits {
+/** The server's default limits (`rateLimit.*`; 0 = none): what users and keys without limits of their own get. */
+function limiterDefaults(config: Config): Limits {
+  const { requestsPerSecond, requestsPerMinute, concurrent } = config.rateLimit;
   return {
     ...(requestsPerSecond > 0 ? { requestsPerSecond } : {}),
     ...(requestsPerMinute > 0 ? { requestsPerMinute } : {}),

@@ -50,6 +50,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     return {
       kind: who.kind, id: who.id, name: who.name, role: who.role ?? null,
       permissions: [...who.permissions].sort(), models: who.models ?? null, limits: who.limits ?? null,
+      expiresAt: who.expiresAt?.toISOString() ?? null,
     };
   });
 

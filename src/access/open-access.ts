@@ -73,10 +73,10 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
       verifyAccessToken: (token) => tokens.verify(token), tokenIssuer, ...(oidc ? { oidc } : {}),
     });
     const limiter = new RateLimiter({
-      store: counters, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
+      store: counters.rateLimits, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
       defaults: limiterDefaults(config),
     });
-    const throttle = new LoginThrottle(counters, {
+    const throttle = new LoginThrottle(counters.logins, {
       perAccount: config.auth.loginFailuresPerAccount, perAddress: config.auth.loginFailuresPerAddress,
       windowMs: config.auth.loginThrottleWindowSeconds * 1000,
     });

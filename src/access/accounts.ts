@@ -6,7 +6,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
-import type { RefreshTokenStore } from './refresh-token-store.js';
+import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-token-store.js';
 import type { UserRecord, UserStore } from './user-store.js';
 
 /** What a login or a refresh gives: OAuth 2.0's token response, in camelCase. */
@@ -67,10 +67,32 @@ export class Accounts {
     return this.#pair(user, next);
   }
 
-  /** Ends the login the refresh token belongs to (its whole family); unknown tokens are ignored. */
-  async logout(refreshToken: string, principal: Principal, origin: Origin): Promise<void> {
-    const revoked = await this.deps.refreshTokens.revokeFamily(refreshToken);
-    if (revoked) await appendAuthEvent(this.deps.db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address });
+  /**
+   * Ends one of the caller's own sessions (logins): the one `refreshToken` belongs to or, without
+   * one, the session of the access token in use. Its refresh tokens are revoked and its access
+   * tokens refused at once. A refresh token of another user's session is refused
+   * (UMBRAL_ERR_SESSION_NOT_OWNED) and ends nothing; an unknown one changes nothing. Only users
+   * have sessions: API keys and external tokens are refused.
+   */
+  async logout(principal: Principal, refreshToken: string | undefined, origin: Origin): Promise<void> {
+    if (principal.kind !== 'user' || principal.sessionId === undefined) {
+      throw Errors.sessionNotOwned(`${principal.kind === 'key' ? 'an API key' : 'this credential'} has no session of a user to log out; `
+        + 'send the request with the access token of the user whose session it is');
+    }
+    const { refreshTokens, db } = this.deps;
+    const userId = principal.id.slice('user:'.length);
+    let session = principal.sessionId;
+    if (refreshToken === undefined) {
+      await refreshTokens.revokeSession(session, userId);
+    } else {
+      const outcome = await refreshTokens.revokeFamily(refreshToken, userId);
+      if ('refused' in outcome) {
+        if (outcome.refused === 'not-owned') throw Errors.sessionNotOwned('the refresh token belongs to another user\'s session, which is left as it was');
+        return;
+      }
+      session = outcome.ended;
+    }
+    await appendAuthEvent(db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address, detail: { session } });
   }
 
   /**
@@ -93,8 +115,10 @@ export class Accounts {
     await this.deps.users.changePassword(found.user.id, await hashPassword(next), principal.actor, origin.address);
   }
 
-  async #pair(user: UserRecord, refresh: { token: string; expiresAt: Date }): Promise<TokenPair> {
-    const access = await this.deps.tokens.sign({ sub: user.id, username: user.username, role: user.role, gen: user.tokenGeneration });
+  async #pair(user: UserRecord, refresh: IssuedRefreshToken): Promise<TokenPair> {
+    const access = await this.deps.tokens.sign({
+      sub: user.id, username: user.username, role: user.role, gen: user.tokenGeneration, sid: refresh.family,
+    });
     return {
       accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
       refreshToken: refresh.token, refreshExpiresIn: Math.max(0, Math.round((refresh.expiresAt.getTime() - Date.now()) / 1000)),

@@ -15,6 +15,7 @@ import type { Limits } from './principal.js';
 import { openCounterStore } from './rate-limit/open-counter-store.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
+import { denySeconds, loadRevokedSessions } from './revoked-sessions.js';
 import { UserStore } from './user-store.js';
 
 /** Everything access control is made of, opened and wired for one server. */
@@ -55,7 +56,7 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
   const users = new UserStore(db);
   if (enforced) await bootstrap(keys, config.auth.adminKey, deps);
   const directory = new AccessDirectory({
-    db, loadKeys: () => keys.loadActive(new Date()), loadUsers: () => users.loadDirectory(),
+    db, loadKeys: () => keys.loadActive(new Date()), loadUsers: () => users.loadDirectory(), loadRevokedSessions: () => loadRevokedSessions(db),
     recordUse: (used) => keys.recordUse(used), resyncIntervalMs: config.registry.resyncIntervalMs,
     onError: (error, what) => logger.warn({ err: error, what }, 'access directory could not be refreshed; keeping the last view'),
   });
@@ -69,7 +70,7 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
     warnAboutMode(enforced, tokens.ephemeral, config, logger);
     const oidc = config.oidc.issuer === '' ? undefined : new OidcVerifier(config.oidc);
     const authenticator = new Authenticator({
-      findKey: (text) => directory.findKey(text), user: (id) => directory.user(id),
+      findKey: (text) => directory.findKey(text), user: (id) => directory.user(id), sessionRevoked: (sid) => directory.sessionRevoked(sid),
       verifyAccessToken: (token) => tokens.verify(token), tokenIssuer, ...(oidc ? { oidc } : {}),
     });
     const limiter = new RateLimiter({
@@ -81,7 +82,10 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
       windowMs: config.auth.loginThrottleWindowSeconds * 1000,
     });
     const accounts = new Accounts({
-      db, users, tokens, throttle, refreshTokens: new RefreshTokenStore(db, config.auth.refreshTokenTtlSeconds),
+      db, users, tokens, throttle,
+      refreshTokens: new RefreshTokenStore(db, config.auth.refreshTokenTtlSeconds, {
+        denySeconds: denySeconds(config.auth.accessTokenTtlSeconds), onRevoked: (session) => directory.noteRevokedSession(session),
+      }),
       registration: config.auth.registration, passwordMinLength: config.auth.passwordMinLength,
     });
     const admin = new AccessAdmin({ keys, users, passwordMinLength: config.auth.passwordMinLength, defaultLimits: limiterDefaults(config) });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { call, createKey, createUser, login, startSecuredServer, type Answer } from './helpers/access-kit.js';
-import type { TestServer } from './helpers/test-server.js';
+import { GOOD_PASSWORD, call, createKey, createUser, login, startSecuredServer, type Answer } from './helpers/access-kit.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const REVOKED = /the session was logged out or revoked/;
 
@@ -98,5 +98,21 @@ describe('sessions: logout and reuse revoke access tokens too', () => {
     assert.equal((await call(server, 'POST', '/auth/logout', { credential: ann.accessToken, body: { refreshToken: 'urt_x_y' } })).status, 204);
     assert.equal((await call(server, 'POST', '/auth/logout', { credential: ann.accessToken, body: {} })).status, 204, '{} ends the current session');
     refusedAsRevoked(await me(ann.accessToken), 'after {}');
+  });
+});
+
+describe('sessions with access control off (development)', () => {
+  let server: TestServer;
+  before(async () => { server = await startTestServer({ models: {} }); });
+  after(() => server?.shutdown('test done'));
+
+  it('ends a session by its refresh token, every caller being anonymous, and says what to send without one', async () => {
+    assert.equal((await call(server, 'POST', '/admin/users', { body: { username: 'dev', password: GOOD_PASSWORD, role: 'client' } })).status, 201);
+    const tokens = await login(server, 'dev');
+    const bodyless = await call(server, 'POST', '/auth/logout', { credential: tokens.accessToken });
+    assert.deepEqual([bodyless.status, bodyless.body.code], [403, 'UMBRAL_ERR_SESSION_NOT_OWNED']);
+    assert.match(String(bodyless.body.error), /send \{"refreshToken"/);
+    assert.equal((await call(server, 'POST', '/auth/logout', { body: { refreshToken: tokens.refreshToken } })).status, 204);
+    assert.equal((await call(server, 'POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status, 401);
   });
 });

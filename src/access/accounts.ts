@@ -72,27 +72,29 @@ export class Accounts {
    * one, the session of the access token in use. Its refresh tokens are revoked and its access
    * tokens refused at once. A refresh token of another user's session is refused
    * (UMBRAL_ERR_SESSION_NOT_OWNED) and ends nothing; an unknown one changes nothing. Only users
-   * have sessions: API keys and external tokens are refused.
+   * have sessions: API keys and external tokens are refused. With access control off every caller
+   * is anonymous and may do anything: a refresh token ends its session whoever owns it.
    */
   async logout(principal: Principal, refreshToken: string | undefined, origin: Origin): Promise<void> {
-    if (principal.kind !== 'user' || principal.sessionId === undefined) {
-      throw Errors.sessionNotOwned(`${principal.kind === 'key' ? 'an API key' : 'this credential'} has no session of a user to log out; `
-        + 'send the request with the access token of the user whose session it is');
-    }
-    const { refreshTokens, db } = this.deps;
-    const userId = principal.id.slice('user:'.length);
-    let session = principal.sessionId;
-    if (refreshToken === undefined) {
-      await refreshTokens.revokeSession(session, userId);
-    } else {
-      const outcome = await refreshTokens.revokeFamily(refreshToken, userId);
-      if ('refused' in outcome) {
-        if (outcome.refused === 'not-owned') throw Errors.sessionNotOwned('the refresh token belongs to another user\'s session, which is left as it was');
-        return;
-      }
-      session = outcome.ended;
-    }
-    await appendAuthEvent(db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address, detail: { session } });
+    const session = refreshToken === undefined ? await this.#endCurrentSession(principal) : await this.#endSessionOf(refreshToken, principal);
+    if (session === undefined) return;
+    await appendAuthEvent(this.deps.db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address, detail: { session } });
+  }
+
+  /** The session of the caller's own access token. */
+  async #endCurrentSession(principal: Principal): Promise<string> {
+    if (principal.kind !== 'user' || principal.sessionId === undefined) throw Errors.sessionNotOwned(withoutSession(principal));
+    await this.deps.refreshTokens.revokeSession(principal.sessionId, userIdOf(principal));
+    return principal.sessionId;
+  }
+
+  /** The session `refreshToken` belongs to, when it is the caller's; undefined when the token is unknown. */
+  async #endSessionOf(refreshToken: string, principal: Principal): Promise<string | undefined> {
+    if (principal.kind !== 'user' && principal.kind !== 'anonymous') throw Errors.sessionNotOwned(withoutSession(principal));
+    const outcome = await this.deps.refreshTokens.revokeFamily(refreshToken, principal.kind === 'user' ? userIdOf(principal) : undefined);
+    if ('ended' in outcome) return outcome.ended;
+    if (outcome.refused === 'not-owned') throw Errors.sessionNotOwned('the refresh token belongs to another user\'s session, which is left as it was');
+    return undefined;
   }
 
   /**
@@ -124,6 +126,18 @@ export class Accounts {
       refreshToken: refresh.token, refreshExpiresIn: Math.max(0, Math.round((refresh.expiresAt.getTime() - Date.now()) / 1000)),
     };
   }
+}
+
+/** A user principal's id in the store (its `id` is `user:<id>`). */
+function userIdOf(principal: Principal): string {
+  return principal.id.slice('user:'.length);
+}
+
+/** Why a caller without a session of ours cannot log one out, and what to send instead. */
+function withoutSession(principal: Principal): string {
+  if (principal.kind === 'key') return 'an API key has no session to log out; send the access token of the user whose session it is';
+  if (principal.kind === 'oidc') return 'a token of the external identity provider has no session here; log out at the provider';
+  return 'with access control off every caller is anonymous, without a session of its own; send {"refreshToken": "urt_…"} to end that session';
 }
 
 /**

@@ -12,7 +12,7 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Signs a token as our server would, with `changes` applied to the claims and header. */
 function forge(claims: JWTPayload, options: { header?: Record<string, unknown>; key?: Uint8Array } = {}): Promise<string> {
   return new SignJWT({
-    username: 'victim', role: 'admin', gen: 0, iss: 'umbral', aud: 'umbral', iat: now(), exp: now() + 600, jti: randomUUID(), ...claims,
+    username: 'victim', role: 'admin', gen: 0, sid: 'a-session', iss: 'umbral', aud: 'umbral', iat: now(), exp: now() + 600, jti: randomUUID(), ...claims,
   }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', ...options.header } as { alg: string }).sign(options.key ?? secret);
 }
 

@@ -10,6 +10,7 @@ import { ACCESS_CHANNEL } from './access-channel.js';
 import { AccessDirectory, type AccessDirectoryDeps, type ActiveKey, type UserSnapshot } from './access-directory.js';
 import { KeyStore } from './key-store.js';
 import { parseSecret } from './opaque-secret.js';
+import { denySession, loadRevokedSessions } from './revoked-sessions.js';
 
 const HOUR = 3_600_000;
 const NEVER = 24 * HOUR;
@@ -44,7 +45,7 @@ function directorySuite(name: string, databaseUrl: string, skip?: string): void 
     let users: UserSnapshot[] = [{ id: '7', username: 'alice', role: 'viewer', disabled: false, tokenGeneration: 0 }];
     const errors: string[] = [];
     const open = (overrides: Partial<AccessDirectoryDeps> = {}, db = t.db) => new AccessDirectory({
-      db, loadKeys: () => new KeyStore(db).loadActive(new Date()), loadUsers: async () => users,
+      db, loadKeys: () => new KeyStore(db).loadActive(new Date()), loadUsers: async () => users, loadRevokedSessions: () => loadRevokedSessions(db),
       recordUse: (used) => store.recordUse(used), resyncIntervalMs: NEVER, onError: (_error, what) => errors.push(what),
       ...overrides,
     });
@@ -107,6 +108,40 @@ function directorySuite(name: string, databaseUrl: string, skip?: string): void 
         await replica.stop();
         if (other !== t.db) await other.close();
       }
+    });
+
+    it('refuses a session put on the denylist through another connection within a second, by notification alone', async () => {
+      const other = databaseUrl === '' ? t.db : await secondConnection(t.db, databaseUrl);
+      const replica = open({}, other);
+      const sid = `session-${randomBytes(4).toString('hex')}`;
+      try {
+        await replica.start();
+        assert.equal(replica.sessionRevoked(sid), false);
+        await t.db.transaction((tx) => denySession(t.db, tx, sid, 60));
+        await waitFor(() => replica.sessionRevoked(sid), 1000);
+        assert.equal(replica.sessionRevoked(sid, Date.now() + 120_000), false, 'until its time is up');
+        assert.equal(replica.sessionRevoked('another-session'), false);
+      } finally {
+        await replica.stop();
+        if (other !== t.db) await other.close();
+      }
+    });
+
+    it('refuses a session noted locally at once, keeps it through a reload that has not seen it yet, and prunes it when its time is up', async () => {
+      let loaded: Array<{ sid: string; expiresAt: Date }> = [];
+      const local = open({ loadRevokedSessions: async () => loaded });
+      await local.refresh('sessions');
+      const soon = new Date(Date.now() + 60_000);
+      local.noteRevokedSession({ sid: 'noted', expiresAt: soon });
+      local.noteRevokedSession({ sid: 'over', expiresAt: new Date(Date.now() - 1) });
+      assert.equal(local.sessionRevoked('noted'), true);
+      assert.equal(local.sessionRevoked('over'), false);
+      await local.refresh('sessions');
+      assert.equal(local.sessionRevoked('noted'), true, 'a reload that began before the commit does not undo it');
+      assert.equal(local.sessionRevoked('over', Date.now() - 60_000), false, 'an entry whose time is up is dropped at the reload');
+      loaded = [{ sid: 'noted', expiresAt: new Date(soon.getTime() + 1000) }, { sid: 'elsewhere', expiresAt: soon }];
+      await local.refresh();
+      assert.deepEqual([local.sessionRevoked('noted', soon.getTime() + 500), local.sessionRevoked('elsewhere')], [true, true]);
     });
 
     it('reloads the part a notification names, and both for an unknown payload', async () => {
@@ -193,17 +228,19 @@ function directorySuite(name: string, databaseUrl: string, skip?: string): void 
 
     it('reloads everything on the resync interval and flushes on the flush interval', async () => {
       let loads = 0;
+      let sessionLoads = 0;
       const used: number[] = [];
       const key = await newKey();
       const timed = open({
         loadKeys: async () => { loads++; return store.loadActive(new Date()); },
+        loadRevokedSessions: async () => { sessionLoads++; return []; },
         recordUse: async (batch) => { used.push(batch.size); },
         resyncIntervalMs: 20, flushIntervalMs: 20,
       });
       try {
         await timed.start();
         assert.ok(timed.findKey(key));
-        await waitFor(() => loads >= 3 && used.length === 1);
+        await waitFor(() => loads >= 3 && sessionLoads >= 3 && used.length === 1);
       } finally {
         await timed.stop();
       }

@@ -1,8 +1,9 @@
 import type { Database } from '../store/database.js';
-import { ACCESS_CHANNEL, type AccessChange } from './access-channel.js';
+import { ACCESS_CHANGES, ACCESS_CHANNEL, isAccessChange, type AccessChange } from './access-channel.js';
 import { BOOTSTRAP_KEY_ID, MAX_KEY_LENGTH, type ActiveKey } from './key-store.js';
 import { parseSecret, safeEqualHex, sha256Hex } from './opaque-secret.js';
 import type { Role } from './permissions.js';
+import type { RevokedSession } from './revoked-sessions.js';
 
 export type { ActiveKey } from './key-store.js';
 
@@ -22,6 +23,8 @@ export interface AccessDirectoryDeps {
   /** The usable keys now (KeyStore.loadActive). */
   readonly loadKeys: () => Promise<ActiveKey[]>;
   readonly loadUsers: () => Promise<UserSnapshot[]>;
+  /** The sessions on the denylist now (loadRevokedSessions). */
+  readonly loadRevokedSessions: () => Promise<RevokedSession[]>;
   /** Stores last-use times in one batch (KeyStore.recordUse). */
   readonly recordUse: (lastUsed: ReadonlyMap<string, Date>) => Promise<void>;
   /** Everything is reloaded this often, in case a notification was lost. */
@@ -37,13 +40,15 @@ const DEFAULT_FLUSH_MS = 5_000;
 const MIN_CONFIGURED_KEY = 32;
 
 /**
- * The keys and users the request path checks against, held in memory: no database query per
- * request. Reloaded on each ACCESS_CHANNEL notification (from any replica), every
- * `resyncIntervalMs`, and on `refresh()`; key uses are written back in batches.
+ * The keys, users and revoked sessions the request path checks against, held in memory: no
+ * database query per request. Reloaded on each ACCESS_CHANNEL notification (from any replica),
+ * every `resyncIntervalMs`, and on `refresh()`; key uses are written back in batches.
  */
 export class AccessDirectory {
   #keys = new Map<string, ActiveKey>();
   #users = new Map<string, UserSnapshot>();
+  /** Session id → when its access tokens may be accepted again (epoch ms): they have all expired by then. */
+  #revokedSessions = new Map<string, number>();
   #used = new Map<string, Date>();
   #flushing: Promise<void> = Promise.resolve();
   #unlisten: (() => Promise<void>) | undefined;
@@ -58,16 +63,24 @@ export class AccessDirectory {
       users: new Coalesced(async () => {
         this.#users = new Map((await deps.loadUsers()).map((user) => [user.id, user]));
       }),
+      sessions: new Coalesced(async () => {
+        const loaded = await deps.loadRevokedSessions();
+        const now = Date.now();
+        // A revocation is for good until it expires: entries noted here since the load began stay.
+        const next = new Map([...this.#revokedSessions].filter(([, until]) => until > now));
+        for (const { sid, expiresAt } of loaded) next.set(sid, Math.max(expiresAt.getTime(), next.get(sid) ?? 0));
+        this.#revokedSessions = next;
+      }),
     };
   }
 
-  /** Listens for changes, then loads keys and users; rejects (listening stopped) when the first load fails. */
+  /** Listens for changes, then loads every part; rejects (listening stopped) when the first load fails. */
   async start(): Promise<void> {
     // Listening first: a change committed during the first load is then reloaded after it.
     this.#unlisten = await this.deps.db.listen(ACCESS_CHANNEL, (payload) =>
-      void this.refresh(payload === 'keys' || payload === 'users' ? payload : undefined));
+      void this.refresh(isAccessChange(payload) ? payload : undefined));
     try {
-      await Promise.all([this.#reloads.keys.run(), this.#reloads.users.run()]);
+      await Promise.all(ACCESS_CHANGES.map((part) => this.#reloads[part].run()));
     } catch (error) {
       await this.#unlisten();
       this.#unlisten = undefined;
@@ -78,11 +91,11 @@ export class AccessDirectory {
   }
 
   /**
-   * Reloads one part (both when omitted) and resolves once the view includes every change committed
-   * before the call. Never rejects: a failure keeps the previous view and goes to `onError`.
+   * Reloads one part (every part when omitted) and resolves once the view includes every change
+   * committed before the call. Never rejects: a failure keeps the previous view and goes to `onError`.
    */
   async refresh(part?: AccessChange): Promise<void> {
-    const parts: AccessChange[] = part ? [part] : ['keys', 'users'];
+    const parts: readonly AccessChange[] = part ? [part] : ACCESS_CHANGES;
     await Promise.all(parts.map((name) => this.#reloads[name].run().catch((error: unknown) => this.deps.onError(error, `reload ${name}`))));
   }
 
@@ -105,6 +118,21 @@ export class AccessDirectory {
   /** A user by id (as the access token's `sub` holds it), or undefined. */
   user(id: string): UserSnapshot | undefined {
     return this.#users.get(id);
+  }
+
+  /** Whether the session's access tokens are refused at `now`: it was logged out or revoked for a reuse. */
+  sessionRevoked(sid: string, now: number = Date.now()): boolean {
+    const until = this.#revokedSessions.get(sid);
+    return until !== undefined && until > now;
+  }
+
+  /**
+   * Refuses the session's access tokens at once, before the notification of its committed
+   * revocation comes round (RefreshTokenStore's `onRevoked`); the next reload keeps it.
+   */
+  noteRevokedSession(session: RevokedSession): void {
+    const until = Math.max(session.expiresAt.getTime(), this.#revokedSessions.get(session.sid) ?? 0);
+    this.#revokedSessions.set(session.sid, until);
   }
 
   /** Writes the last-use times gathered since the previous flush; on failure they are kept for the next. */

@@ -10,7 +10,7 @@ import { isUmbralError } from '../errors/umbral-error.js';
 import { AccessTokens, type AccessTokenSettings, type SigningAlgorithm } from './access-tokens.js';
 
 const SECRET = 'a-shared-hmac-secret-of-at-least-32-bytes!';
-const USER = { sub: 'user-1', username: 'alice', role: 'operator', gen: 3 } as const;
+const USER = { sub: 'user-1', username: 'alice', role: 'operator', gen: 3, sid: 'session-1' } as const;
 
 const SPKI = { type: 'spki', format: 'pem' } as const;
 const PKCS8 = { type: 'pkcs8', format: 'pem' } as const;
@@ -32,7 +32,7 @@ async function forge(key: SigningKey, alg: string, claims: Record<string, unknow
 type SigningKey = Parameters<SignJWT['sign']>[0];
 
 function validClaims(claims: Record<string, unknown> = {}): JWTPayload {
-  return { iss: 'umbral', aud: 'umbral-api', sub: 'user-1', jti: 'j-1', iat: now(), exp: now() + 60, username: 'alice', role: 'admin', gen: 0, ...claims };
+  return { iss: 'umbral', aud: 'umbral-api', sub: 'user-1', jti: 'j-1', iat: now(), exp: now() + 60, username: 'alice', role: 'admin', gen: 0, sid: 'session-1', ...claims };
 }
 
 /** HS256 by hand, for headers jose itself refuses to sign. */
@@ -198,6 +198,7 @@ describe('AccessTokens refuses attacks', () => {
     const bad: Array<Record<string, unknown>> = [
       { role: 'superuser' }, { gen: '1' }, { gen: 1.5 }, { gen: -1 }, { username: 7 }, { sub: '' }, { sub: undefined },
       { jti: undefined }, { exp: undefined }, { exp: 'tomorrow' }, { iss: undefined },
+      { sid: undefined }, { sid: '' }, { sid: 7 },
     ];
     for (const claims of bad) await refused(hs, await forge(hsKey, 'HS256', claims), 'malformed');
     assert.ok(await hs.verify(handSigned({ alg: 'HS256', typ: 'at+jwt' }, validClaims(), SECRET)));

@@ -29,8 +29,10 @@ export interface AccessTokenSubject {
   readonly sub: string;
   readonly username: string;
   readonly role: Role;
-  /** The user's token generation; a password change, role change or logout bumps it. */
+  /** The user's token generation; a password change, role change or disable bumps it. */
   readonly gen: number;
+  /** The session: the refresh-token family of the login; a logout or a reuse puts it on the denylist. */
+  readonly sid: string;
 }
 
 /** The claims of an access token that verified. */
@@ -42,7 +44,8 @@ export interface AccessClaims extends AccessTokenSubject {
 
 /** RFC 9068's media type of a JWT access token; an ID token or another JWT is not one. */
 const ACCESS_TOKEN_TYP = 'at+jwt';
-const CLOCK_TOLERANCE_SECONDS = 5;
+/** How far past `exp` (and before `nbf`/`iat`) a token is still accepted, for clocks that disagree. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 const MIN_SECRET_BYTES = 32;
 /** Refused before parsing: our tokens are a few hundred bytes. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -93,7 +96,7 @@ export class AccessTokens {
     const { algorithm, issuer, audience, ttlSeconds } = this.settings;
     const now = Math.floor(Date.now() / 1000);
     const kid = this.key.publicJwk?.kid;
-    const token = await new SignJWT({ username: claims.username, role: claims.role, gen: claims.gen })
+    const token = await new SignJWT({ username: claims.username, role: claims.role, gen: claims.gen, sid: claims.sid })
       .setProtectedHeader({ alg: algorithm, typ: ACCESS_TOKEN_TYP, ...(kid ? { kid } : {}) })
       .setIssuer(issuer).setAudience(audience).setSubject(claims.sub)
       .setIssuedAt(now).setExpirationTime(now + ttlSeconds).setJti(randomUUID())
@@ -155,11 +158,13 @@ function refusalReason(error: unknown): string {
 }
 
 function accessClaims(payload: JWTPayload): AccessClaims {
-  const { sub, jti, exp, username, role, gen } = payload;
+  const { sub, jti, exp, username, role, gen, sid } = payload;
+  // No sid, no way to revoke the session: such a token is refused, never accepted unrevocable.
   const valid = typeof sub === 'string' && sub !== '' && typeof jti === 'string' && typeof exp === 'number'
-    && typeof username === 'string' && isRole(role) && typeof gen === 'number' && Number.isSafeInteger(gen) && gen >= 0;
+    && typeof username === 'string' && isRole(role) && typeof gen === 'number' && Number.isSafeInteger(gen) && gen >= 0
+    && typeof sid === 'string' && sid !== '';
   if (!valid) throw Errors.tokenInvalid('malformed');
-  return { sub, username, role, gen, jti, exp };
+  return { sub, username, role, gen, sid, jti, exp };
 }
 
 function hmacKey(secret: string): KeyMaterial {

@@ -5,9 +5,8 @@ import { appendAuthEvent } from './auth-events.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import type { Role } from './permissions.js';
 import type { Principal } from './principal.js';
-import type { RefreshTokenStore } from './refresh-token-store.js';
+import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-token-store.js';
 import type { UserRecord, UserStore } from './user-store.js';
 
 /** What a login or a refresh gives: OAuth 2.0's token response, in camelCase. */
@@ -68,10 +67,34 @@ export class Accounts {
     return this.#pair(user, next);
   }
 
-  /** Ends the login the refresh token belongs to (its whole family); unknown tokens are ignored. */
-  async logout(refreshToken: string, principal: Principal, origin: Origin): Promise<void> {
-    const revoked = await this.deps.refreshTokens.revokeFamily(refreshToken);
-    if (revoked) await appendAuthEvent(this.deps.db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address });
+  /**
+   * Ends one of the caller's own sessions (logins): the one `refreshToken` belongs to or, without
+   * one, the session of the access token in use. Its refresh tokens are revoked and its access
+   * tokens refused at once. A refresh token of another user's session is refused
+   * (UMBRAL_ERR_SESSION_NOT_OWNED) and ends nothing; an unknown one changes nothing. Only users
+   * have sessions: API keys and external tokens are refused. With access control off every caller
+   * is anonymous and may do anything: a refresh token ends its session whoever owns it.
+   */
+  async logout(principal: Principal, refreshToken: string | undefined, origin: Origin): Promise<void> {
+    const session = refreshToken === undefined ? await this.#endCurrentSession(principal) : await this.#endSessionOf(refreshToken, principal);
+    if (session === undefined) return;
+    await appendAuthEvent(this.deps.db, { actor: principal.actor, action: 'logout', subject: principal.name, address: origin.address, detail: { session } });
+  }
+
+  /** The session of the caller's own access token. */
+  async #endCurrentSession(principal: Principal): Promise<string> {
+    if (principal.kind !== 'user' || principal.sessionId === undefined) throw Errors.sessionNotOwned(withoutSession(principal));
+    await this.deps.refreshTokens.revokeSession(principal.sessionId, userIdOf(principal));
+    return principal.sessionId;
+  }
+
+  /** The session `refreshToken` belongs to, when it is the caller's; undefined when the token is unknown. */
+  async #endSessionOf(refreshToken: string, principal: Principal): Promise<string | undefined> {
+    if (principal.kind !== 'user' && principal.kind !== 'anonymous') throw Errors.sessionNotOwned(withoutSession(principal));
+    const outcome = await this.deps.refreshTokens.revokeFamily(refreshToken, principal.kind === 'user' ? userIdOf(principal) : undefined);
+    if ('ended' in outcome) return outcome.ended;
+    if (outcome.refused === 'not-owned') throw Errors.sessionNotOwned('the refresh token belongs to another user\'s session, which is left as it was');
+    return undefined;
   }
 
   /**
@@ -85,13 +108,6 @@ export class Accounts {
     await this.deps.users.createIfAbsent({ username, passwordHash, role: 'client' }, 'anonymous', origin.address, 'register');
   }
 
-  /** An admin creates a user with a role. */
-  async createUser(input: { username: string; password: string; role: Role }, actor: Principal, origin: Origin): Promise<UserRecord> {
-    checkPassword(input.password, { minLength: this.deps.passwordMinLength, username: input.username });
-    const passwordHash = await hashPassword(input.password);
-    return this.deps.users.create({ username: input.username, passwordHash, role: input.role }, actor.actor, origin.address);
-  }
-
   /** Changes the caller's password; every session of the user ends (tokens issued before stop working). */
   async changePassword(principal: Principal, current: string, next: string, origin: Origin): Promise<void> {
     if (principal.kind !== 'user') throw Errors.forbidden('a user login (API keys and external tokens have no password)');
@@ -101,13 +117,27 @@ export class Accounts {
     await this.deps.users.changePassword(found.user.id, await hashPassword(next), principal.actor, origin.address);
   }
 
-  async #pair(user: UserRecord, refresh: { token: string; expiresAt: Date }): Promise<TokenPair> {
-    const access = await this.deps.tokens.sign({ sub: user.id, username: user.username, role: user.role, gen: user.tokenGeneration });
+  async #pair(user: UserRecord, refresh: IssuedRefreshToken): Promise<TokenPair> {
+    const access = await this.deps.tokens.sign({
+      sub: user.id, username: user.username, role: user.role, gen: user.tokenGeneration, sid: refresh.family,
+    });
     return {
       accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
       refreshToken: refresh.token, refreshExpiresIn: Math.max(0, Math.round((refresh.expiresAt.getTime() - Date.now()) / 1000)),
     };
   }
+}
+
+/** A user principal's id in the store (its `id` is `user:<id>`). */
+function userIdOf(principal: Principal): string {
+  return principal.id.slice('user:'.length);
+}
+
+/** Why a caller without a session of ours cannot log one out, and what to send instead. */
+function withoutSession(principal: Principal): string {
+  if (principal.kind === 'key') return 'an API key has no session to log out; send the access token of the user whose session it is';
+  if (principal.kind === 'oidc') return 'a token of the external identity provider has no session here; log out at the provider';
+  return 'with access control off every caller is anonymous, without a session of its own; send {"refreshToken": "urt_…"} to end that session';
 }
 
 /**

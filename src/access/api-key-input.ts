@@ -1,11 +1,10 @@
 import { Errors } from '../errors/catalogue.js';
 import { checkName } from '../registry/registry-names.js';
 import { PERMISSIONS, isPermission, type Permission } from './permissions.js';
-import type { Limits } from './principal.js';
+import { LIMIT_FIELDS, type Limits } from './principal.js';
 
 const MAX_NAME = 100;
 const MAX_MODELS = 1000;
-const LIMIT_FIELDS = ['requestsPerSecond', 'requestsPerMinute', 'concurrent'] as const;
 
 /** What an admin asks for when creating a key. */
 export interface NewApiKey {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Errors } from '../errors/catalogue.js';
+import type { ActiveKey } from './access-directory.js';
 import { Authenticator, type AuthenticatorDeps } from './authenticator.js';
 
 const KEY = 'umb_AAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
@@ -9,8 +10,9 @@ const deps: AuthenticatorDeps = {
   user: (id) => (id === '7' ? { id: '7', username: 'ann', role: 'viewer', disabled: false, tokenGeneration: 3 } : undefined),
   verifyAccessToken: async (token) => {
     if (token !== 'a.b.c') throw Errors.tokenInvalid('bad signature');
-    return { sub: '7', username: 'ann', role: 'admin', gen: 3, jti: 'j', exp: 0 };
+    return { sub: '7', username: 'ann', role: 'admin', gen: 3, sid: 'session-1', jti: 'j', exp: 0 };
   },
+  sessionRevoked: (sid) => sid === 'session-logged-out',
   tokenIssuer: () => 'umbral',
 };
 const auth = new Authenticator(deps);
@@ -32,9 +34,26 @@ describe('Authenticator', () => {
     }
   });
 
-  it('takes the role from the directory, not from the token', async () => {
+  it('takes the role from the directory, not from the token, and the session from the token', async () => {
     const principal = await auth.authenticate({ authorization: 'Bearer a.b.c' });
-    assert.deepEqual({ actor: principal?.actor, role: principal?.role }, { actor: 'user:ann', role: 'viewer' });
+    assert.deepEqual({ actor: principal?.actor, role: principal?.role, sessionId: principal?.sessionId },
+      { actor: 'user:ann', role: 'viewer', sessionId: 'session-1' });
+  });
+
+  it('refuses a token of a session on the denylist, and only that session', async () => {
+    const sessions = new Set(['session-1']);
+    const denying = new Authenticator({ ...deps, sessionRevoked: (sid) => sessions.has(sid) });
+    await assert.rejects(denying.authenticate({ authorization: 'Bearer a.b.c' }),
+      { code: 'UMBRAL_ERR_TOKEN_INVALID', message: /the session was logged out or revoked/ });
+    sessions.clear();
+    assert.equal((await denying.authenticate({ authorization: 'Bearer a.b.c' }))?.sessionId, 'session-1');
+  });
+
+  it('gives a key its expiry', async () => {
+    const expiresAt = new Date(Date.now() + 60_000);
+    const expiring = new Authenticator({ ...deps, findKey: (text) => ({ ...deps.findKey(text) as ActiveKey, expiresAt }) });
+    assert.deepEqual((await expiring.authenticate({ 'x-api-key': KEY }))?.expiresAt, expiresAt);
+    assert.equal((await auth.authenticate({ 'x-api-key': KEY }))?.expiresAt, undefined);
   });
 
   it('refuses a token of an older generation, of a disabled or unknown user', async () => {

@@ -14,6 +14,8 @@ export interface CredentialHeaders {
 export interface AuthenticatorDeps {
   findKey(text: string): ActiveKey | undefined;
   user(id: string): UserSnapshot | undefined;
+  /** Whether a session (an access token's `sid`) was logged out or revoked (the directory's denylist). */
+  sessionRevoked(sid: string): boolean;
   verifyAccessToken(token: string): Promise<AccessClaims>;
   /** The external OpenID Connect issuer, when configured. */
   readonly oidc?: {
@@ -56,6 +58,7 @@ export class Authenticator {
       permissions: new Set<Permission>(key.scopes),
       ...(key.models ? { models: key.models } : {}),
       ...(key.limits ? { limits: key.limits } : {}),
+      ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}),
     };
   }
 
@@ -72,10 +75,11 @@ export class Authenticator {
     const user = this.deps.user(claims.sub);
     // The directory, not the token, is the truth for role and state: changes apply at once.
     if (!user || user.disabled) throw Errors.tokenInvalid('the user is disabled or no longer exists');
-    if (user.tokenGeneration !== claims.gen) throw Errors.tokenInvalid('revoked by a password change, role change or logout');
+    if (user.tokenGeneration !== claims.gen) throw Errors.tokenInvalid('revoked by a password change, role change or disable');
+    if (this.deps.sessionRevoked(claims.sid)) throw Errors.tokenInvalid('the session was logged out or revoked');
     return {
       kind: 'user', id: `user:${user.id}`, actor: `user:${user.username}`, name: user.username,
-      role: user.role, permissions: new Set(ROLE_PERMISSIONS[user.role]),
+      role: user.role, permissions: new Set(ROLE_PERMISSIONS[user.role]), sessionId: claims.sid,
     };
   }
 }

@@ -3,6 +3,7 @@ import { accessControlOn } from '../config/check-config.js';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Database } from '../store/database.js';
+import { AccessAdmin } from './access-admin.js';
 import { AccessDirectory } from './access-directory.js';
 import { AccessTokens } from './access-tokens.js';
 import { Accounts } from './accounts.js';
@@ -14,6 +15,7 @@ import type { Limits } from './principal.js';
 import { openCounterStore } from './rate-limit/open-counter-store.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
+import { denySeconds, loadRevokedSessions } from './revoked-sessions.js';
 import { UserStore } from './user-store.js';
 
 /** Everything access control is made of, opened and wired for one server. */
@@ -23,6 +25,8 @@ export interface Access {
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter;
   readonly accounts: Accounts;
+  /** Changes to keys and users, bounded by what the caller holds. */
+  readonly admin: AccessAdmin;
   readonly keys: KeyStore;
   readonly users: UserStore;
   readonly directory: AccessDirectory;
@@ -52,7 +56,7 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
   const users = new UserStore(db);
   if (enforced) await bootstrap(keys, config.auth.adminKey, deps);
   const directory = new AccessDirectory({
-    db, loadKeys: () => keys.loadActive(new Date()), loadUsers: () => users.loadDirectory(),
+    db, loadKeys: () => keys.loadActive(new Date()), loadUsers: () => users.loadDirectory(), loadRevokedSessions: () => loadRevokedSessions(db),
     recordUse: (used) => keys.recordUse(used), resyncIntervalMs: config.registry.resyncIntervalMs,
     onError: (error, what) => logger.warn({ err: error, what }, 'access directory could not be refreshed; keeping the last view'),
   });
@@ -66,26 +70,30 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
     warnAboutMode(enforced, tokens.ephemeral, config, logger);
     const oidc = config.oidc.issuer === '' ? undefined : new OidcVerifier(config.oidc);
     const authenticator = new Authenticator({
-      findKey: (text) => directory.findKey(text), user: (id) => directory.user(id),
+      findKey: (text) => directory.findKey(text), user: (id) => directory.user(id), sessionRevoked: (sid) => directory.sessionRevoked(sid),
       verifyAccessToken: (token) => tokens.verify(token), tokenIssuer, ...(oidc ? { oidc } : {}),
     });
     const limiter = new RateLimiter({
-      store: counters, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
-      defaults: definedLimits(config.rateLimit.requestsPerSecond, config.rateLimit.requestsPerMinute, config.rateLimit.concurrent),
+      store: counters.rateLimits, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
+      defaults: limiterDefaults(config),
     });
-    const throttle = new LoginThrottle(counters, {
+    const throttle = new LoginThrottle(counters.logins, {
       perAccount: config.auth.loginFailuresPerAccount, perAddress: config.auth.loginFailuresPerAddress,
       windowMs: config.auth.loginThrottleWindowSeconds * 1000,
     });
     const accounts = new Accounts({
-      db, users, tokens, throttle, refreshTokens: new RefreshTokenStore(db, config.auth.refreshTokenTtlSeconds),
+      db, users, tokens, throttle,
+      refreshTokens: new RefreshTokenStore(db, config.auth.refreshTokenTtlSeconds, {
+        denySeconds: denySeconds(config.auth.accessTokenTtlSeconds), onRevoked: (session) => directory.noteRevokedSession(session),
+      }),
       registration: config.auth.registration, passwordMinLength: config.auth.passwordMinLength,
     });
+    const admin = new AccessAdmin({ keys, users, passwordMinLength: config.auth.passwordMinLength, defaultLimits: limiterDefaults(config) });
     const close = async () => {
       await directory.stop();
       await counters.close();
     };
-    return { enforced, authenticator, limiter, accounts, keys, users, directory, tokens, close };
+    return { enforced, authenticator, limiter, accounts, admin, keys, users, directory, tokens, close };
   } catch (error) {
     await directory.stop();
     await counters.close();
@@ -119,7 +127,9 @@ function warnAboutMode(enforced: boolean, ephemeralKey: boolean, config: Config,
   }
 }
 
-function definedLimits(requestsPerSecond: number, requestsPerMinute: number, concurrent: number): Limits {
+/** The server's default limits (`rateLimit.*`; 0 = none): what users and keys without limits of their own get. */
+function limiterDefaults(config: Config): Limits {
+  const { requestsPerSecond, requestsPerMinute, concurrent } = config.rateLimit;
   return {
     ...(requestsPerSecond > 0 ? { requestsPerSecond } : {}),
     ...(requestsPerMinute > 0 ? { requestsPerMinute } : {}),

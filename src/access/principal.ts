@@ -1,5 +1,8 @@
 import type { Permission, Role } from './permissions.js';
 
+/** The fields of `Limits`, in the order they are shown. */
+export const LIMIT_FIELDS = ['requestsPerSecond', 'requestsPerMinute', 'concurrent'] as const;
+
 /** Per-credential request limits; an absent field means no limit of that kind. */
 export interface Limits {
   /** Requests per second (sliding window). */
@@ -26,6 +29,10 @@ export interface Principal {
   readonly models?: readonly string[];
   /** This credential's own limits, replacing the server's defaults; undefined = the defaults. */
   readonly limits?: Limits;
+  /** When this credential stops working (API keys with an expiry); undefined = never. */
+  readonly expiresAt?: Date;
+  /** The session (refresh-token family) a user's access token belongs to; users only. */
+  readonly sessionId?: string;
 }
 
 /** The caller when access control is off: may do everything, limited per client address. */

@@ -6,9 +6,11 @@ import { openTestDatabase, type TestDatabase } from '../registry/test-database.j
 import type { Queryable } from '../store/database.js';
 import { generateSecret, parseSecret, sha256Hex } from './opaque-secret.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
+import { loadRevokedSessions, type RevokedSession } from './revoked-sessions.js';
 import { UserStore, type UserRecord } from './user-store.js';
 
 const TTL_SECONDS = 3600;
+const DENY_SECONDS = 960;
 const REUSED = 'reused; every session of this login was revoked';
 const A_JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiZ2VuIjowfQ.c2lnbmF0dXJlLW5vdC1jaGVja2Vk';
 
@@ -54,10 +56,13 @@ function refreshTokenSuite(name: string, databaseUrl: string, skip?: string): vo
     let t: TestDatabase;
     let users: UserStore;
     let store: RefreshTokenStore;
+    const noted: RevokedSession[] = [];
+    /** The denylist now, as the directory loads it. */
+    const denied = async () => new Set((await loadRevokedSessions(t.db)).map((session) => session.sid));
     before(async () => {
       t = await openTestDatabase(databaseUrl);
       users = new UserStore(t.db);
-      store = new RefreshTokenStore(t.db, TTL_SECONDS);
+      store = new RefreshTokenStore(t.db, TTL_SECONDS, { denySeconds: DENY_SECONDS, onRevoked: (session) => noted.push(session) });
     });
     after(async () => t?.dispose());
 
@@ -197,20 +202,72 @@ function refreshTokenSuite(name: string, databaseUrl: string, skip?: string): vo
       }
     });
 
-    it('logout revokes the family of a genuine token and ignores anything else', async () => {
+    it('logout revokes the family of a genuine token of the user, denies its session, and ignores anything else', async () => {
       const user = await newUser();
       const first = await store.issue(user.id);
       const other = await store.issue(user.id);
       const second = await store.rotate(first.token);
-      assert.equal(await store.revokeFamily(`urt_${idOf(second.token)}_${generateSecret('urt').text.split('_')[2]}`), undefined);
+      const unknown = { refused: 'unknown' };
+      assert.deepEqual(await store.revokeFamily(`urt_${idOf(second.token)}_${generateSecret('urt').text.split('_')[2]}`, user.id), unknown);
       assert.equal((await tokenRow(t.db, second.token))?.revoked, false, 'a wrong secret revokes nothing');
       for (const bad of [A_JWT, '', 'garbage', generateSecret('urt').text, undefined as unknown as string]) {
-        assert.equal(await store.revokeFamily(bad), undefined);
+        assert.deepEqual(await store.revokeFamily(bad, user.id), unknown);
       }
-      assert.deepEqual(await store.revokeFamily(first.token), { userId: user.id }, 'a used token still ends its login');
+      assert.equal((await denied()).has(first.family), false);
+      assert.deepEqual(await store.revokeFamily(first.token, user.id), { ended: first.family }, 'a used token still ends its login');
       assert.ok((await familyOf(t.db, first.token)).every((r) => r.revoked));
       await assert.rejects(store.rotate(second.token), refused('revoked'));
       assert.equal((await tokenRow(t.db, other.token))?.revoked, false);
+      assert.ok((await denied()).has(first.family), 'the session is on the denylist');
+      assert.equal((await denied()).has(other.family), false, 'the user\'s other login is not');
+      assert.equal(noted.at(-1)?.sid, first.family, 'the replica was told at once');
+    });
+
+    it("refuses to end another user's session with its refresh token, and changes nothing", async () => {
+      const [owner, intruder] = [await newUser(), await newUser()];
+      const { token, family } = await store.issue(owner.id);
+      const notedBefore = noted.length;
+      assert.deepEqual(await store.revokeFamily(token, intruder.id), { refused: 'not-owned' });
+      assert.equal((await tokenRow(t.db, token))?.revoked, false);
+      assert.equal((await denied()).has(family), false);
+      assert.equal(noted.length, notedBefore);
+      assert.equal((await store.rotate(token)).userId, owner.id, 'the owner goes on');
+    });
+
+    it('ends a session by its id (logout without a refresh token): its refresh tokens and its access tokens', async () => {
+      const user = await newUser();
+      const first = await store.issue(user.id);
+      const other = await store.issue(user.id);
+      const second = await store.rotate(first.token);
+      assert.equal(second.family, first.family, 'a rotation stays in the session');
+      const before = Date.now();
+      await store.revokeSession(first.family, user.id);
+      await assert.rejects(store.rotate(second.token), refused('revoked'));
+      assert.equal((await store.rotate(other.token)).userId, user.id, 'the other session goes on');
+      const entry = (await loadRevokedSessions(t.db)).find((session) => session.sid === first.family);
+      assert.ok(entry, 'on the denylist');
+      const seconds = (entry.expiresAt.getTime() - before) / 1000;
+      assert.ok(seconds > DENY_SECONDS - 60 && seconds < DENY_SECONDS + 60, `kept ${seconds} s`);
+      assert.deepEqual(noted.at(-1), entry);
+    });
+
+    it('puts a session revoked for a refresh-token reuse on the denylist, in the same transaction', async () => {
+      const user = await newUser();
+      const first = await store.issue(user.id);
+      await store.rotate(first.token);
+      assert.equal((await denied()).has(first.family), false);
+      await assert.rejects(store.rotate(first.token), refused(REUSED));
+      assert.ok((await denied()).has(first.family));
+      assert.equal(noted.at(-1)?.sid, first.family);
+    });
+
+    it('prunes entries whose time is up, and never loads them', async () => {
+      await t.db.query(`INSERT INTO umbral_revoked_sessions (sid, expires_at) VALUES ('long-gone', now() - interval '1 second')`);
+      assert.equal((await denied()).has('long-gone'), false);
+      const user = await newUser();
+      await store.revokeSession((await store.issue(user.id)).family, user.id);
+      const [left] = await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM umbral_revoked_sessions WHERE sid = 'long-gone'`);
+      assert.equal(left?.n, '0');
     });
 
     it("revokes every token of a user, and no one else's", async () => {
@@ -224,7 +281,7 @@ function refreshTokenSuite(name: string, databaseUrl: string, skip?: string): vo
 
     it('refuses a lifetime that is not a whole number of seconds', () => {
       for (const ttl of [0, -1, 1.5, Number.NaN]) {
-        assert.throws(() => new RefreshTokenStore(t.db, ttl), { code: Errors.configInvalid.code });
+        assert.throws(() => new RefreshTokenStore(t.db, ttl, { denySeconds: DENY_SECONDS }), { code: Errors.configInvalid.code });
       }
     });
   });

@@ -56,7 +56,7 @@ function userStoreSuite(name: string, databaseUrl: string, skip?: string): void 
     before(async () => {
       t = await openTestDatabase(databaseUrl);
       users = new UserStore(t.db);
-      refresh = new RefreshTokenStore(t.db, 3600);
+      refresh = new RefreshTokenStore(t.db, 3600, { denySeconds: 960 });
     });
     after(async () => t?.dispose());
 

@@ -29,6 +29,12 @@ export interface NewUser {
   readonly role: Role;
 }
 
+/**
+ * Decides, inside the change's transaction and with the user's row locked, whether a change of
+ * `user` may go ahead; throws to refuse it (nothing is changed).
+ */
+export type ChangeCheck = (user: UserRecord) => void;
+
 const USERS: AccessChange = 'users';
 const COLUMNS = `id, username, role, disabled_at IS NOT NULL AS disabled, token_generation, created_by, created_at,
   password_changed_at`;
@@ -112,12 +118,14 @@ export class UserStore {
 
   /**
    * Gives a user another role; access tokens carrying the old one stop working. Refuses to demote
-   * the last enabled admin (UMBRAL_ERR_LAST_ADMIN). The same role again changes nothing.
+   * the last enabled admin (UMBRAL_ERR_LAST_ADMIN). The same role again changes nothing. `allow`
+   * sees the user as locked, before any change, and throws to refuse it.
    */
-  async setRole(username: string, role: Role, actor: string, address?: string): Promise<UserRecord> {
+  async setRole(username: string, role: Role, actor: string, address?: string, allow: ChangeCheck = () => {}): Promise<UserRecord> {
     if (!isRole(role)) throw Errors.invalidRequest('role', `must be one of ${ROLES.join(', ')}`);
     return this.db.transaction(async (tx) => {
       const { user, lastAdmin } = await lockForChange(tx, username);
+      allow(user);
       if (user.role === role) return user;
       if (lastAdmin) throw Errors.lastAdmin(user.username);
       const changed = await updateUser(tx, user.id, 'role = $2, token_generation = token_generation + 1', [role]);
@@ -129,11 +137,13 @@ export class UserStore {
 
   /**
    * Disables a user (every access and refresh token of theirs stops working) or enables it again.
-   * Refuses to disable the last enabled admin; the state it already has changes nothing.
+   * Refuses to disable the last enabled admin; the state it already has changes nothing. `allow`
+   * as for `setRole`.
    */
-  async setDisabled(username: string, disabled: boolean, actor: string, address?: string): Promise<UserRecord> {
+  async setDisabled(username: string, disabled: boolean, actor: string, address?: string, allow: ChangeCheck = () => {}): Promise<UserRecord> {
     return this.db.transaction(async (tx) => {
       const { user, lastAdmin } = await lockForChange(tx, username);
+      allow(user);
       if (user.disabled === disabled) return user;
       if (disabled && lastAdmin) throw Errors.lastAdmin(user.username);
       const changed = disabled

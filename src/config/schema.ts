@@ -92,7 +92,8 @@ export const SETTINGS = {
     requestsPerMinute: setting('UMBRAL_RATE_LIMIT_RPM', z.number().int().min(0), 0, 'Default inference requests per minute per key or user; 0 = none.'),
     concurrent: setting('UMBRAL_RATE_LIMIT_CONCURRENT', z.number().int().min(0), 0, 'Default inference requests in flight per key or user; 0 = none.'),
     onRedisDown: setting('UMBRAL_RATE_LIMIT_ON_REDIS_DOWN', z.enum(['open', 'closed']), 'open',
-      'When Redis is unreachable: open = serve without limits (metric + one log line per outage), closed = 503.'),
+      'When Redis is unreachable: open = serve without limits (metric + one log line per outage), closed = 503. '
+      + 'Failed logins are counted per process meanwhile, either way.'),
   },
   redis: {
     url: setting('REDIS_URL', z.string(), '', 'Redis URL (redis://…); set, rate-limit counters and cached answers are shared by every replica; empty = in memory.', true),

@@ -104,7 +104,18 @@ export const Errors = {
   modelNotAllowed: define('UMBRAL_ERR_MODEL_NOT_ALLOWED', { status: 403 }, (model: string) =>
     `this credential may not use model '${model}'; its model allow-list does not name it`),
   scopeNotHeld: define('UMBRAL_ERR_SCOPE_NOT_HELD', { status: 403 }, (scope: string) =>
-    `a credential can only grant what it holds itself, and this one lacks '${scope}'`),
+    `a credential can only grant, or revoke keys with, permissions it holds itself, and this one lacks '${scope}'`),
+  roleNotHeld: define('UMBRAL_ERR_ROLE_NOT_HELD', { status: 403 }, (what: string, permission: string) =>
+    `${what} includes '${permission}', which this credential does not hold; a credential can only give roles, `
+    + 'and change users that have roles, whose every permission it holds itself'),
+  modelsNotHeld: define('UMBRAL_ERR_MODELS_NOT_HELD', { status: 403 }, (problem: string) =>
+    `${problem}; a credential can only grant the models of its own allow-list`),
+  limitsNotHeld: define('UMBRAL_ERR_LIMITS_NOT_HELD', { status: 403 }, (problem: string) =>
+    `${problem}; a credential can only grant limits as tight as its own, or tighter`),
+  expiryNotHeld: define('UMBRAL_ERR_EXPIRY_NOT_HELD', { status: 403 }, (problem: string) =>
+    `${problem}; a credential that expires can only grant what expires with it, or earlier`),
+  sessionNotOwned: define('UMBRAL_ERR_SESSION_NOT_OWNED', { status: 403 }, (problem: string) =>
+    `${problem}; a user can only log out its own sessions`),
   registrationClosed: define('UMBRAL_ERR_REGISTRATION_CLOSED', { status: 403 }, () =>
     'self-registration is closed on this server (auth.registration is admin); ask an admin to create your account'),
   weakPassword: define('UMBRAL_ERR_WEAK_PASSWORD', { status: 400 }, (problem: string) =>

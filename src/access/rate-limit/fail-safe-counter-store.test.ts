@@ -125,6 +125,31 @@ describe('FailSafeCounterStore', () => {
     assert.equal(events.length, 1);
   });
 
+  for (const policy of ['open', 'closed'] as const) {
+    it(`counts in the fallback while the store is down, whatever the policy (${policy}), and in the store once it is back`, async () => {
+      const store = wrap(policy);
+      const fallback = new MemoryCounterStore();
+      const logins = store.withFallback(fallback);
+      inner.failing = true;
+      const during = await Promise.all(Array.from({ length: 5 }, () => logins.hit('account', 3, 60_000)));
+      assert.deepEqual(during.map((d) => d.allowed), [true, true, true, false, false], 'the limit holds during the outage');
+      assert.ok(during.every((d) => d.bypassed === undefined));
+      assert.equal((await logins.hit('account', 3, 60_000, 0)).allowed, false, 'a peek sees the fallback\'s count');
+      if (policy === 'open') assert.equal((await store.hit('rate', 1, 1000)).bypassed, true, 'rate limits still follow the policy');
+      else await assert.rejects(store.hit('rate', 1, 1000), { code: 'UMBRAL_ERR_RATE_LIMIT_UNAVAILABLE' });
+      assert.deepEqual(events, ['down: connect ECONNREFUSED 127.0.0.1:6379'], 'one outage, reported once for both views');
+      inner.failing = false;
+      await sleep(60);
+      const calls = inner.calls;
+      assert.equal((await logins.hit('account', 3, 60_000)).allowed, true, 'the store, which never saw the outage\'s failures, counts again');
+      assert.equal(inner.calls, calls + 1);
+      assert.deepEqual(events.map((e) => e.split(':')[0]), ['down', 'up']);
+      assert.equal(bypassed, policy === 'open' ? 1 : 0, 'no login hit was ever bypassed');
+      await logins.close();
+      assert.equal(await inner.hit('still-open', 1, 1000).then(() => 'open'), 'open', 'closing the view leaves the store open');
+    });
+  }
+
   it('never rejects a release, and counts its failure as an outage', async () => {
     const store = wrap('open');
     const lease = await store.acquire('k', 1, 1000);

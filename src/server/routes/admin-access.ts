@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Accounts } from '../../access/accounts.js';
+import type { AccessAdmin } from '../../access/access-admin.js';
 import type { AccessDirectory } from '../../access/access-directory.js';
 import { readAuthEvents } from '../../access/auth-events.js';
 import type { ApiKeyRecord, KeyStore } from '../../access/key-store.js';
@@ -13,7 +13,8 @@ export interface AdminAccessDeps {
   readonly db: Queryable;
   readonly keys: KeyStore;
   readonly users: UserStore;
-  readonly accounts: Accounts;
+  /** Every change to keys and users goes through it: it bounds each by what the caller holds. */
+  readonly admin: AccessAdmin;
   readonly directory: AccessDirectory;
 }
 
@@ -40,15 +41,12 @@ type UserParams = { Params: { username: string } };
 
 /** API keys, users and the authentication trail (README: "API keys", "Users and tokens"). */
 export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessDeps): Promise<void> {
-  const { keys, users, directory } = deps;
-  const origin = (request: FastifyRequest) => ({ address: request.ip });
+  const { keys, users, admin, directory } = deps;
 
   app.post<KeyInput>('/admin/keys', { config: ADMIN, schema: { body: keyBody } }, async (request, reply) => {
-    const caller = principal(request);
-    // A credential can only hand out what it holds itself: no escalation through key creation.
-    for (const scope of request.body.scopes) if (!caller.permissions.has(scope)) throw Errors.scopeNotHeld(scope);
     const { expiresAt, ...rest } = request.body;
-    const created = await keys.create({ ...rest, expiresAt: expiresAt === undefined ? null : new Date(expiresAt) }, caller.actor, request.ip);
+    // Left-out models, limits and expiry are the caller's own (a key never outgrows its maker).
+    const created = await admin.createKey(principal(request), { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }) }, request.ip);
     await directory.refresh('keys');
     return reply.code(201).send({ key: created.key, ...keyJson(created.record) });
   });
@@ -62,7 +60,7 @@ export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessD
   app.delete<{ Params: { id: string } }>('/admin/keys/:id', {
     config: ADMIN, schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } },
   }, async (request, reply) => {
-    await keys.revoke(request.params.id, principal(request).actor, request.ip);
+    await admin.revokeKey(principal(request), request.params.id, request.ip);
     await directory.refresh('keys');
     return reply.code(204).send();
   });
@@ -76,7 +74,7 @@ export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessD
       },
     },
   }, async (request, reply) => {
-    const user = await deps.accounts.createUser(request.body, principal(request), origin(request));
+    const user = await admin.createUser(principal(request), request.body, request.ip);
     await directory.refresh('users');
     return reply.code(201).send(userJson(user));
   });
@@ -87,14 +85,14 @@ export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessD
     config: ADMIN,
     schema: { params: userParams, body: { type: 'object', additionalProperties: false, required: ['role'], properties: { role } } },
   }, async (request) => {
-    const user = await users.setRole(request.params.username, request.body.role, principal(request).actor, request.ip);
+    const user = await admin.setRole(principal(request), request.params.username, request.body.role, request.ip);
     await directory.refresh('users');
     return userJson(user);
   });
 
   for (const action of ['disable', 'enable'] as const) {
     app.post<UserParams>(`/admin/users/:username/${action}`, { config: ADMIN, schema: { params: userParams } }, async (request) => {
-      const user = await users.setDisabled(request.params.username, action === 'disable', principal(request).actor, request.ip);
+      const user = await admin.setDisabled(principal(request), request.params.username, action === 'disable', request.ip);
       await directory.refresh('users');
       return userJson(user);
     });

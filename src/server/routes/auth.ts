@@ -20,6 +20,8 @@ const refreshBody = {
   type: 'object', additionalProperties: false, required: ['refreshToken'], properties: { refreshToken: secret },
 } as const;
 
+const logoutBody = { type: 'object', additionalProperties: false, properties: { refreshToken: secret } } as const;
+
 type Credentials = { Body: { username: string; password: string } };
 type Refresh = { Body: { refreshToken: string } };
 
@@ -40,8 +42,11 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
   app.post<Refresh>('/auth/refresh', { config: PUBLIC, schema: { body: refreshBody } }, async (request) =>
     accounts.refresh(request.body.refreshToken, origin(request)));
 
-  app.post<Refresh>('/auth/logout', { config: AUTHENTICATED, schema: { body: refreshBody } }, async (request, reply) => {
-    await accounts.logout(request.body.refreshToken, principal(request), origin(request));
+  app.post<{ Body: { refreshToken?: string } }>('/auth/logout', {
+    config: AUTHENTICATED, schema: { body: logoutBody },
+    preValidation: async (request) => { request.body = logoutRequest(request.body); },
+  }, async (request, reply) => {
+    await accounts.logout(principal(request), request.body.refreshToken, origin(request));
     return reply.code(204).send();
   });
 
@@ -50,6 +55,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     return {
       kind: who.kind, id: who.id, name: who.name, role: who.role ?? null,
       permissions: [...who.permissions].sort(), models: who.models ?? null, limits: who.limits ?? null,
+      expiresAt: who.expiresAt?.toISOString() ?? null,
     };
   });
 
@@ -71,6 +77,21 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     if (!jwks) throw Errors.routeNotFound('GET', '/.well-known/jwks.json (tokens are signed with a shared HMAC secret, which is never published)');
     return jwks;
   });
+}
+
+/**
+ * A logout's body: none (or `{}`) ends the session of the access token in use. Anything but
+ * `refreshToken` is refused here, not dropped as the validator would: a misspelt field must not end
+ * the caller's current session in place of the one meant.
+ */
+function logoutRequest(body: unknown): { refreshToken?: string } {
+  if (body === undefined || body === null) return {};
+  const fields = typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : undefined;
+  if (!fields || fields.some((field) => field !== 'refreshToken')) {
+    throw Errors.invalidRequest('body', 'send {"refreshToken": "urt_…"} to end that session, or no body (or {}) to end the current one');
+  }
+  // The schema checks refreshToken's type next.
+  return body as { refreshToken?: string };
 }
 
 function principal(request: FastifyRequest): Principal {

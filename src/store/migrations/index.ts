@@ -1,6 +1,7 @@
 import { registryMigration } from './0001-registry.js';
 import { accessMigration } from './0002-access.js';
+import { revokedSessionsMigration } from './0003-revoked-sessions.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration];
+export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration];

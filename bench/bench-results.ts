@@ -4,6 +4,7 @@ import type { HeavyResults } from './heavy-model-bench.js';
 import type { Timing } from './jobs.js';
 import type { Machine } from './machine.js';
 import type { LoadResult } from './messages.js';
+import type { OverloadResults } from './overload-bench.js';
 import type { ServerSettings } from './server-settings.js';
 import type { SmallModelRow } from './small-model-bench.js';
 import type { StartupResults } from './startup-bench.js';
@@ -26,6 +27,8 @@ export interface BenchResults {
   readonly upstreams: UpstreamResults;
   /** Cache hits against a bare route, and the in-memory LRU under churn. */
   readonly cache: CacheResults;
+  /** heavy-mlp at 512 clients without and with admission by queueing time. */
+  readonly overload: OverloadResults;
 }
 
 /** Successful answers per second of a load run (for the heavy model, one row each: rows/s). */

@@ -14,6 +14,8 @@ interface Window {
   readonly start: number;
   readonly end: number;
   readonly latenciesMs: number[];
+  /** Latencies of 503 answers, when the plan counts refusals apart. */
+  readonly refusedMs: number[];
   errors: number;
   readonly errorSamples: string[];
   /** process.cpuUsage() when the window opened. */
@@ -31,7 +33,7 @@ childEntry('load', async (plan: LoadPlan): Promise<LoadResult> => {
     connections: plan.concurrency, pipelining: 1, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS,
   });
   const start = performance.now() + plan.warmupMs;
-  const window: Window = { start, end: start + plan.durationMs, latenciesMs: [], errors: 0, errorSamples: [] };
+  const window: Window = { start, end: start + plan.durationMs, latenciesMs: [], refusedMs: [], errors: 0, errorSamples: [] };
   const scrapes = plan.metricsPath === undefined ? undefined : scrapeAtEdges(plan.origin, plan.metricsPath, window);
   scrapes?.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const cpuTimer = setTimeout(() => { window.cpuAtStart = process.cpuUsage(); }, plan.warmupMs);
@@ -46,6 +48,7 @@ childEntry('load', async (plan: LoadPlan): Promise<LoadResult> => {
   return {
     kind: 'load-result', ok: window.latenciesMs.length, errors: window.errors, errorSamples: window.errorSamples,
     windowMs: plan.durationMs, latency: summarise(window.latenciesMs), cpuMs: (cpu.user + cpu.system) / 1000, metricsAtStart, metricsAtEnd,
+    ...(plan.refusals ? { refused: window.refusedMs.length, refusedLatency: summarise(window.refusedMs) } : {}),
   };
 });
 
@@ -55,16 +58,24 @@ async function requestLoop(pool: Pool, plan: LoadPlan, index: number, window: Wi
     const body = plan.bodies[(index + k) % plan.bodies.length];
     const sent = performance.now();
     let failure: string | undefined;
+    let refused = false;
+    let retryAfterMs = 0;
     try {
       const answer = await pool.request({ path: plan.path, method: 'POST', headers, body });
       const text = await answer.body.text();
-      if (answer.statusCode < 200 || answer.statusCode >= 300) failure = `HTTP ${answer.statusCode}: ${text.slice(0, 300)}`;
+      refused = plan.refusals === true && answer.statusCode === 503;
+      if (refused) retryAfterMs = Number(answer.headers['retry-after'] ?? 0) * 1000;
+      if (!refused && (answer.statusCode < 200 || answer.statusCode >= 300)) failure = `HTTP ${answer.statusCode}: ${text.slice(0, 300)}`;
     } catch (error) {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     const received = performance.now();
+    // A refused client comes back after the Retry-After it was given, as a well-behaved client does.
+    if (refused && retryAfterMs > 0) await sleep(Math.min(retryAfterMs, Math.max(0, window.end - performance.now())));
     if (received < window.start || received > window.end) continue;
-    if (failure === undefined) {
+    if (refused) {
+      window.refusedMs.push(received - sent);
+    } else if (failure === undefined) {
       window.latenciesMs.push(received - sent);
     } else {
       window.errors++;

@@ -27,6 +27,8 @@ export interface LoadPlan {
   readonly metricsPath?: string;
   /** Extra request headers (a credential). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Count 503 answers as refused (admission control), with their latency, rather than as errors; a refused loop waits its Retry-After. */
+  readonly refusals?: boolean;
 }
 
 export interface LoadResult {
@@ -43,6 +45,9 @@ export interface LoadResult {
   readonly cpuMs: number;
   readonly metricsAtStart?: string;
   readonly metricsAtEnd?: string;
+  /** With `refusals`: 503 answers inside the window, and how fast they came. */
+  readonly refused?: number;
+  readonly refusedLatency?: LatencySummary;
 }
 
 /** A GET every `intervalMs` over one connection, recording each answer's latency. */

@@ -9,6 +9,7 @@ import { startupSection } from './report-startup.js';
 import { table } from './report-table.js';
 import { upstreamSection } from './report-upstreams.js';
 import { cacheSection } from './report-cache.js';
+import { overloadSection } from './report-overload.js';
 import { checkTargets } from './targets.js';
 
 /** RESULTS.md: the machine, the targets met or not, the tables, and how the numbers were taken. */
@@ -31,6 +32,7 @@ export function renderReport(results: BenchResults): string {
     ...accessSection(results),
     ...upstreamSection(results),
     ...cacheSection(results),
+    ...overloadSection(results),
     ...lagSection(results),
     ...errorsSection(results),
     ...methodSection(results),
@@ -83,6 +85,7 @@ function errorsSection(results: BenchResults): string[] {
       [`${r.route} c=${r.concurrency} proxy`, r.proxy], [`${r.route} c=${r.concurrency} umbral`, r.umbral]]),
     ['KServe route, healthy upstream (failure baseline)', results.upstreams.healthy],
     ...results.cache.hits.flatMap((r): [string, LoadResult][] => [[`cache hits c=${r.concurrency} umbral`, r.umbral], [`cache hits c=${r.concurrency} bare`, r.bare]]),
+    ['overload, no admission target', results.overload.queued], ['overload, admission target', results.overload.admitted],
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);
   if (failed.length === 0) return ['Every request of every run succeeded.', ''];

@@ -8,6 +8,7 @@ import { createBenchRepository } from './bench-repository.js';
 import type { BenchResults } from './bench-results.js';
 import { Children } from './children.js';
 import { benchHeavyModel } from './heavy-model-bench.js';
+import { benchOverload } from './overload-bench.js';
 import type { Timing } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport } from './report.js';
@@ -23,7 +24,8 @@ import { benchUpstreams } from './upstream-bench.js';
  * models against a bare fastify route and the heavy model with batching on, off and against raw
  * onnxruntime, then what access control costs (a second server with it on), then umbral in front of
  * remote upstreams (KServe v2 and OpenAI routes against a bare undici proxy, and with 30 % upstream
- * failures), the response cache (hits against a bare route, the memory LRU under churn), then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
+ * failures), the response cache (hits against a bare route, the memory LRU under churn), overload at 512 clients
+ * without and with admission by queueing time, then prints the report and writes it to bench/RESULTS.md. Flags: --warmup-ms, --duration-ms (per
  * measurement), --out (another file, for trial runs) and --onnx-workers (instead of the server's default).
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,13 +63,14 @@ async function main(): Promise<void> {
       });
       const access = await benchAccess(children, timing, { root, repository, openOrigin: server.origin });
       const cache = await benchCache(children, timing, server.origin);
-      return { small, heavy, access, cache };
+      const overload = await benchOverload(children, timing, { root, repository, mainOrigin: server.origin });
+      return { small, heavy, access, cache, overload };
     };
-    const { small, heavy, access, cache } = await Promise.race([measure(), server.died]);
+    const { small, heavy, access, cache, overload } = await Promise.race([measure(), server.died]);
     await children.stop(server.child);
     const upstreams = await benchUpstreams(children, timing, root);
     const results: BenchResults = {
-      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams, cache,
+      machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams, cache, overload,
     };
     const report = renderReport(results);
     console.log(report);

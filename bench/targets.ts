@@ -5,6 +5,7 @@ import { perSecond, type BenchResults } from './bench-results.js';
 import { formatMs, formatRate, formatRatio, formatSeconds } from './format.js';
 import { rowsPerSecond, type HeavyRun, type RawRun } from './heavy-model-bench.js';
 import { median } from './latency-summary.js';
+import { servedWithinTarget } from './overload-bench.js';
 
 /** One of the issue's goals, judged on this run's numbers. */
 export interface TargetCheck {
@@ -29,6 +30,8 @@ const CACHE_HIT_MIN_RATIO = 0.7;
 const CHURN_MAX_LATE_GROWTH = 0.1;
 /** …and never holds more than this many times max_bytes (string headers, the LRU's own slots). */
 const CHURN_MAX_OVER_BOUND = 2;
+/** Under overload with an admission target, the share of accepted requests the server answers within it. */
+const OVERLOAD_WITHIN_TARGET_MIN = 0.99;
 
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { batched, unbatched, batchedMultiRow, rawAtBatched, rawAtMultiRow } = results.heavy;
@@ -49,6 +52,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ...results.access.filter((r) => r.concurrency === 64).map(accessTarget),
     ...upstreamTargets(results),
     ...cacheTargets(results),
+    ...overloadTargets(results),
     startupTarget(results),
   ];
 }
@@ -157,4 +161,21 @@ function upstreamTargets(results: BenchResults): TargetCheck[] {
     measured: `${formatRatio(ratio)} (${formatRate(perSecond(failing))} vs ${formatRate(perSecond(healthy))} req/s)${errorNote(failing.errors)}`,
     met: ratio >= FAILURE_MIN_RATIO });
   return checks;
+}
+
+function overloadTargets(results: BenchResults): TargetCheck[] {
+  const { concurrency, targetMs, admitted } = results.overload;
+  const within = servedWithinTarget(admitted, targetMs);
+  const refusedP99 = admitted.refusedLatency?.p99 ?? Number.NaN;
+  return [{
+    target: `overload: heavy-mlp at ${concurrency} clients, admission target ${targetMs} ms: accepted requests the server answers within the target`,
+    goal: `≥ ${(OVERLOAD_WITHIN_TARGET_MIN * 100).toFixed(0)} %`,
+    measured: `${(within * 100).toFixed(1)} % (client-side p99 ${formatMs(admitted.latency.p99)} ms)${errorNote(admitted.errors)}`,
+    met: within >= OVERLOAD_WITHIN_TARGET_MIN && admitted.errors === 0,
+  }, {
+    target: `overload: the excess is refused at once (503 with Retry-After, client-side p99)`,
+    goal: `≤ ${targetMs} ms`,
+    measured: `${formatMs(refusedP99)} ms over ${admitted.refused ?? 0} refusals`,
+    met: (admitted.refused ?? 0) > 0 && refusedP99 <= targetMs,
+  }];
 }

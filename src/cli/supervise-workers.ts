@@ -32,7 +32,8 @@ export async function superviseWorkers(config: Config, logger: Logger): Promise<
   }
   const supervisor = new Supervisor(count, workerEnvironment(config, logger), logger);
   const stopSignals = ['SIGTERM', 'SIGINT'] as const;
-  const stop = (signal: NodeJS.Signals) => supervisor.stop(signal);
+  // The first stop signal stops the workers; a second one reaches them too (it ends their shutdown delay).
+  const stop = (signal: NodeJS.Signals) => (supervisor.stopping ? supervisor.signalAll('SIGTERM') : void supervisor.stop(signal));
   const reload = () => supervisor.signalAll('SIGHUP');
   for (const signal of stopSignals) process.on(signal, stop);
   process.on('SIGHUP', reload);

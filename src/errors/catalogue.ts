@@ -81,7 +81,7 @@ export const Errors = {
     (_model, _size, retryAfterSeconds) => retryAfterSeconds),
   overloaded: define('UMBRAL_ERR_OVERLOADED', { status: 503, retryable: true, exposed: true },
     (model: string, waitMs: number, targetMs: number, _retryAfterSeconds: number) =>
-      `model '${model}' is overloaded: a request would wait about ${Math.round(waitMs)} ms in its queue, over its limit of ${targetMs} ms `
+      `model '${model}' is overloaded: a request would wait about ${Math.round(waitMs)} ms behind those it holds, over its limit of ${targetMs} ms `
       + '(dynamic_batching.max_queue_wait_ms); retry after the Retry-After delay',
     (_model, _waitMs, _targetMs, retryAfterSeconds) => retryAfterSeconds),
   shuttingDown: define('UMBRAL_ERR_SHUTTING_DOWN', { status: 503, retryable: true, exposed: true }, () =>

@@ -13,8 +13,6 @@ export interface LoadVersionOptions {
   readonly backend: Backend;
   readonly metrics: Metrics;
   readonly defaultMaxQueueSize: number;
-  /** Queue-wait bound for versions whose manifest sets none (Infinity = none). */
-  readonly defaultMaxQueueWaitMs: number;
   /** Label the scheduler's metrics (false for a trial load that will never serve). */
   readonly observe: boolean;
 }
@@ -38,7 +36,6 @@ export async function loadVersion(model: string, planned: PlannedVersion, option
       maxQueueDelayMicros: batching?.max_queue_delay_microseconds ?? 0,
       preferredBatchSizes: batching?.preferred_batch_size ?? [],
       maxQueueSize: batching?.max_queue_size ?? options.defaultMaxQueueSize,
-      maxQueueWaitMs: batching?.max_queue_wait_ms ?? options.defaultMaxQueueWaitMs,
       observer: options.observe ? metricsObserver(options.metrics, model, planned.version) : undefined,
     });
     // Straight to the model, not through the scheduler: a warm-up is not traffic and stays out of metrics.

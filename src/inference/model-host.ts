@@ -24,8 +24,6 @@ export interface ModelHostOptions {
   readonly logger: Logger;
   /** Queue bound for versions whose manifest sets none. */
   readonly defaultMaxQueueSize: number;
-  /** Queue-wait bound for versions whose manifest sets none; default none. */
-  readonly defaultMaxQueueWaitMs?: number;
 }
 
 /** What applying a plan did. */
@@ -111,8 +109,8 @@ export class ModelHost {
   }
 
   #loadOptions(planned: PlannedVersion, observe: boolean) {
-    const { backends, metrics, defaultMaxQueueSize, defaultMaxQueueWaitMs = Infinity } = this.options;
-    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, defaultMaxQueueWaitMs, observe };
+    const { backends, metrics, defaultMaxQueueSize } = this.options;
+    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe };
   }
 
   #retire(version: ServedVersion): void {

@@ -66,6 +66,10 @@ export class Metrics {
     name: 'umbral_inference_queue_depth', help: 'Requests waiting in the model\'s queue.',
     labelNames: MODEL_LABELS, registers: [this.registry],
   });
+  readonly admissionRefused = new Counter({
+    name: 'umbral_admission_refused_total', help: 'Requests refused at once (503 UMBRAL_ERR_OVERLOADED) because they would have waited past their model\'s target.',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
   readonly fallbacks = new Counter({
     name: 'umbral_fallback_total', help: 'Requests answered by a fallback model because the requested one could not.',
     labelNames: ['model', 'fallback'] as const, registers: [this.registry],

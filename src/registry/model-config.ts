@@ -27,8 +27,8 @@ export const dynamicBatchingSchema = z.object({
   /** Requests waiting at most; past it callers get 503 with Retry-After. */
   max_queue_size: z.number().int().positive().optional(),
   /**
-   * Admission by queueing time: when a request would wait longer than this in the queue (estimated
-   * from the queue's length and recent runs), it is refused at once with 503 and Retry-After.
+   * Admission by queueing time: when a request would wait longer than this behind the requests the
+   * server holds for the model (src/inference/admission/), it is refused at once with 503 and Retry-After.
    */
   max_queue_wait_ms: z.number().int().positive().optional(),
 }).strict();

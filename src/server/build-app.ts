@@ -4,6 +4,7 @@ import type { Access } from '../access/open-access.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import { Errors } from '../errors/catalogue.js';
+import type { Admission } from '../inference/admission/admission.js';
 import type { InferenceService } from '../inference/inference-service.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly host: ModelHost;
   readonly inference: InferenceService;
+  /** Admission by queueing time of inference requests. */
+  readonly admission: Admission;
   readonly lifecycle: Lifecycle;
   /** The one verdict behind every readiness endpoint. */
   readonly readiness: Readiness;

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { createBackends } from '../backends/backend-registry.js';
 import { processEnvironment } from '../config/environment.js';
 import type { Config } from '../config/schema.js';
+import { Admission } from '../inference/admission/admission.js';
+import { EventLoopDelay } from '../inference/admission/event-loop-delay.js';
 import { InferenceService } from '../inference/inference-service.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
@@ -82,10 +84,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     environment: options.environment ?? processEnvironment(),
     upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger)),
   });
-  const host = new ModelHost({
-    backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize,
-    defaultMaxQueueWaitMs: config.batching.maxQueueWaitMs || config.server.requestTimeoutMs,
-  });
+  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
@@ -155,11 +154,17 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const store = watchStore(db, config, metrics, logger);
   const readiness = new Readiness(lifecycle, host, () => store.state());
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache);
+  const loopDelay = new EventLoopDelay();
+  const admission = new Admission({
+    host, defaultTargetMs: config.batching.maxQueueWaitMs || config.server.requestTimeoutMs, loopDelayMs: () => loopDelay.ms,
+    observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
+  });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, admission, lifecycle, readiness });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    loopDelay.close();
     await store.stop();
     throw error;
   }
@@ -168,10 +173,11 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   let grpc: GrpcServer | undefined;
   try {
-    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, readiness, access }) : undefined;
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, admission, readiness, access }) : undefined;
   } catch (error) {
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();
+    loopDelay.close();
     await store.stop();
     throw error;
   }
@@ -203,6 +209,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       timer.unref();
       // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
       await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+      loopDelay.close();
       await store.stop();
       await parts.serverLists.close();
       await parts.cache.close();

@@ -22,7 +22,7 @@ describe('model scheduler over the onnx backend', () => {
     const loaded = await backend.load({ model: 'double-sum', version: '1', artifactPath: models.doubleSum });
     const runs: BatchRun[] = [];
     const scheduler = new ModelScheduler(loaded, {
-      model: 'double-sum', version: '1', maxBatchSize: 32, maxQueueDelayMicros: 0, preferredBatchSizes: [], maxQueueSize: 64, maxQueueWaitMs: Infinity,
+      model: 'double-sum', version: '1', maxBatchSize: 32, maxQueueDelayMicros: 0, preferredBatchSizes: [], maxQueueSize: 64,
       observer: { queueDepthChanged: () => {}, batchRan: (run) => runs.push(run) },
     });
     const never = new AbortController().signal;

@@ -52,7 +52,7 @@ function scheduler(model: LoadedModel, options: Partial<ModelSchedulerOptions> =
   const depths: number[] = [];
   const batches: BatchRun[] = [];
   const instance = new ModelScheduler(model, {
-    model: 'm', version: '1', maxBatchSize: 8, maxQueueDelayMicros: 0, preferredBatchSizes: [], maxQueueSize: 100, maxQueueWaitMs: Infinity,
+    model: 'm', version: '1', maxBatchSize: 8, maxQueueDelayMicros: 0, preferredBatchSizes: [], maxQueueSize: 100,
     observer: { queueDepthChanged: (depth) => depths.push(depth), batchRan: (run) => batches.push(run) },
     ...options,
   });
@@ -194,25 +194,6 @@ describe('model scheduler', () => {
     });
     model.open();
     assert.equal((await Promise.all(accepted)).length, 3);
-  });
-
-  it('refuses at once, with UMBRAL_ERR_OVERLOADED and a retry delay, a request that would wait past max_queue_wait_ms', async () => {
-    const model = new RecordingModel(1);
-    const { instance } = scheduler(model, { maxBatchSize: 0, maxQueueWaitMs: 0.000_001 });
-    await instance.infer(rowsRequest(0), never);
-    model.held = true;
-    const running = instance.infer(rowsRequest(1), never);
-    const queued = instance.infer(rowsRequest(2), never);
-    assert.equal(instance.queueDepth, 1, 'a request with nobody ahead of it waits for no run and is admitted');
-    await assert.rejects(instance.infer(rowsRequest(3), never), (error: { code?: string; status?: number; retryAfterSeconds?: number }) => {
-      assert.equal(error.code, 'UMBRAL_ERR_OVERLOADED');
-      assert.equal(error.status, 503);
-      assert.ok((error.retryAfterSeconds ?? 0) >= 1);
-      return true;
-    });
-    assert.equal(instance.queueDepth, 1, 'the refused request never queued');
-    model.open();
-    await Promise.all([running, queued]);
   });
 
   it('takes a cancelled request out of the queue and rejects it with the signal reason', async () => {

@@ -23,11 +23,6 @@ export interface ModelSchedulerOptions {
   readonly preferredBatchSizes: readonly number[];
   /** Requests that may wait; one more is refused with UMBRAL_ERR_QUEUE_FULL. */
   readonly maxQueueSize: number;
-  /**
-   * Longest a request may expect to wait in the queue (estimated from its length and recent runs);
-   * a request that would wait longer is refused at once with UMBRAL_ERR_OVERLOADED. Infinity = no bound.
-   */
-  readonly maxQueueWaitMs: number;
   readonly observer?: BatchObserver;
 }
 
@@ -78,11 +73,6 @@ export class ModelScheduler {
     if (this.#queue.length >= maxQueueSize) {
       const retryAfter = this.#stats.retryAfterSeconds(this.#queue.length, this.loaded.concurrency);
       return Promise.reject(Errors.queueFull(model, this.#queue.length, retryAfter));
-    }
-    // Refused now rather than served late: under overload, those admitted keep their latency.
-    const waitMs = this.#stats.expectedWaitMs(this.#queue.length, this.loaded.concurrency);
-    if (waitMs > this.options.maxQueueWaitMs) {
-      return Promise.reject(Errors.overloaded(model, waitMs, this.options.maxQueueWaitMs, Math.max(1, Math.ceil(waitMs / 1000))));
     }
     return new Promise((resolve, reject) => {
       const waiting = new WaitingRequest(request, batchKey(request), rows, signal, resolve, reject, () => this.#cancel(waiting));

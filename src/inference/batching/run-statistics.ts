@@ -16,14 +16,9 @@ export class RunStatistics {
     this.#runs += 1;
   }
 
-  /** Milliseconds until `depth` queued requests would have run on `concurrency` slots (0 before any run). */
-  expectedWaitMs(depth: number, concurrency: number): number {
-    const runs = depth / Math.max(1, this.#requestsPerRun) / Math.max(1, concurrency);
-    return runs * this.#computeMs;
-  }
-
   /** Seconds until `depth` queued requests would have run on `concurrency` slots; at least 1. */
   retryAfterSeconds(depth: number, concurrency: number): number {
-    return Math.max(1, Math.ceil(this.expectedWaitMs(depth, concurrency) / 1000));
+    const runs = depth / Math.max(1, this.#requestsPerRun) / Math.max(1, concurrency);
+    return Math.max(1, Math.ceil((runs * this.#computeMs) / 1000));
   }
 }

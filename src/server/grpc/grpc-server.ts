@@ -4,6 +4,7 @@ import { loadSync, type Options } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import type { Access } from '../../access/open-access.js';
 import type { Config } from '../../config/schema.js';
+import type { Admission } from '../../inference/admission/admission.js';
 import type { InferenceService } from '../../inference/inference-service.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -24,6 +25,7 @@ export interface GrpcServerDeps {
   readonly metrics: Metrics;
   readonly host: ModelHost;
   readonly inference: InferenceService;
+  readonly admission: Admission;
   readonly readiness: Readiness;
   readonly access: Access;
 }

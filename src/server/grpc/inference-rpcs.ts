@@ -1,5 +1,6 @@
 import { Errors } from '../../errors/catalogue.js';
 import type { UmbralError } from '../../errors/umbral-error.js';
+import type { Admission } from '../../inference/admission/admission.js';
 import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
@@ -9,7 +10,7 @@ import type { ModelMetadataResponse, ServerMetadataResponse } from '../../protoc
 import { UMBRAL_VERSION } from '../../version.js';
 import type { Readiness } from '../readiness.js';
 import { EXTENSIONS } from '../routes/kserve-v2.js';
-import type { Rpc } from './unary-rpc.js';
+import type { Rpc, RpcContext } from './unary-rpc.js';
 
 type Empty = Record<string, never>;
 
@@ -37,6 +38,7 @@ interface RepositoryEntry {
 export interface InferenceRpcsDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
+  readonly admission: Pick<Admission, 'admit'>;
   readonly readiness: Pick<Readiness, 'ready'>;
   readonly maxElements: number;
 }
@@ -47,8 +49,28 @@ export interface InferenceRpcsDeps {
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_grpc.md
  */
 export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
-  const { host, inference, readiness } = deps;
+  const { host, inference, admission, readiness } = deps;
   const modelOf = (request: GrpcModelRequest) => request.name;
+  /** One ModelInfer after admission: an unknown or broken model answers NOT_FOUND/UNAVAILABLE whatever the tensors, as on REST. */
+  async function infer(name: string, request: GrpcModelInferRequest, context: RpcContext): Promise<GrpcModelInferResponse> {
+    const served = await inference.resolve(name, request.model_version || undefined);
+    context.served = { model: served.model, version: served.version };
+    const decoded = decodeGrpcInferRequest(request, { maxElements: deps.maxElements });
+    const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
+      name: output.name, classification: output.parameters.classification,
+    }));
+    const result = await inference.infer(served, {
+      inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing,
+      parameters: decoded.parameters, caller: context.principal?.id,
+    });
+    context.served = {
+      model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+    };
+    return encodeGrpcInferResponse({
+      modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
+    }, { raw: decoded.raw });
+  }
+
   return {
     ServerLive: { access: 'public', handle: async () => ({ live: true }) },
     ServerReady: {
@@ -84,23 +106,14 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     ModelInfer: {
       access: 'infer', model: (request) => request.model_name,
       async handle(request, context) {
-        // An unknown or broken model answers NOT_FOUND/UNAVAILABLE whatever the tensors, as on REST.
-        const served = await inference.resolve(required(request.model_name, 'model_name'), request.model_version || undefined);
-        context.served = { model: served.model, version: served.version };
-        const decoded = decodeGrpcInferRequest(request, { maxElements: deps.maxElements });
-        const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
-          name: output.name, classification: output.parameters.classification,
-        }));
-        const result = await inference.infer(served, {
-          inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing,
-          parameters: decoded.parameters, caller: context.principal?.id,
-        });
-        context.served = {
-          model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
-        };
-        return encodeGrpcInferResponse({
-          modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
-        }, { raw: decoded.raw });
+        const name = required(request.model_name, 'model_name');
+        // Refused before its tensors are decoded when the model is overloaded.
+        const ticket = admission.admit(name);
+        try {
+          return await infer(name, request, context);
+        } finally {
+          ticket.leave();
+        }
       },
     },
     RepositoryIndex: {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Admission, AdmissionTicket } from '../../inference/admission/admission.js';
 import type { UmbralError } from '../../errors/umbral-error.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
@@ -12,6 +13,7 @@ import { UMBRAL_VERSION } from '../../version.js';
 export interface KserveRoutesDeps {
   readonly host: ModelHost;
   readonly inference: InferenceService;
+  readonly admission: Pick<Admission, 'admit'>;
   readonly readiness: Pick<Readiness, 'ready'>;
   readonly maxElements: number;
 }
@@ -29,7 +31,7 @@ export const EXTENSIONS = ['classification'] as const;
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
  */
 export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDeps): Promise<void> {
-  const { host, inference, readiness } = deps;
+  const { host, inference, admission, readiness } = deps;
 
   app.get('/v2', { config: { access: 'authenticated' } }, async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
   app.get('/v2/health/live', PUBLIC, async () => ({ live: true }));
@@ -57,7 +59,21 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
       }
     });
 
-    app.post<{ Params: ModelParams }>(`${prefix}/infer`, INFER, async (request, reply) => sendInfer(request.params, request.body, reply));
+    // Admission after access control (a global onRequest hook) and before the body is read.
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, { ...INFER, onRequest: admit }, async (request, reply) => sendInfer(request.params, request.body, reply));
+  }
+
+  /** Admission by queueing time; the slot is given back however the exchange ends. */
+  function admit(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply, done: (error?: Error) => void): void {
+    let ticket: AdmissionTicket;
+    try {
+      ticket = admission.admit(request.params.model);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    reply.raw.once('close', () => ticket.leave());
+    done();
   }
 
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {

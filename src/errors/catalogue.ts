@@ -31,8 +31,8 @@ export const Errors = {
     `${path}: ${problem}`),
   bodyTooLarge: define('UMBRAL_ERR_BODY_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
     `request body is larger than the limit of ${limitBytes} bytes; send fewer rows per request`),
-  unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string) =>
-    `content type '${type}' is not supported; send application/json`),
+  unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string, accepted = 'application/json') =>
+    `content type '${type}' is not supported here; send ${accepted}`),
   invalidShape: define('UMBRAL_ERR_INVALID_SHAPE', { status: 400 }, (input: string, problem: string) =>
     `input '${input}': invalid shape: ${problem}`),
   invalidData: define('UMBRAL_ERR_INVALID_DATA', { status: 400 }, (input: string, problem: string) =>

@@ -29,6 +29,56 @@ describe('bad input to the admin API gets a clear 4xx, never a 5xx', () => {
     assert.match(String(answer.body.error), says);
   }
 
+  describe('a control character in a path or query parameter', () => {
+    const paths: Array<[string, string]> = [
+      ['GET', '/admin/models/%00'], ['GET', '/admin/models/%00/versions'], ['GET', '/admin/models/echo/versions/1%00'],
+      ['DELETE', '/admin/models/echo/versions/%00'], ['PUT', '/admin/models/echo/versions/1/tags/%00'],
+      ['PUT', '/admin/models/%00/aliases/champion'], ['DELETE', '/admin/models/echo/aliases/%00'],
+      ['POST', '/admin/models/%00/promote'], ['POST', '/admin/models/%00/rollback'], ['POST', '/admin/models/%00/reload'],
+      ['GET', '/admin/models/%00/history'], ['GET', '/admin/models/%00/servers'], ['DELETE', '/admin/keys/%00'],
+      ['PUT', '/admin/users/%00/role'], ['POST', '/admin/users/a%00b/disable'], ['GET', '/v2/models/%00/ready'],
+      ['POST', '/v2/models/echo/versions/%1F/infer'], ['GET', '/admin/models/echo%7F'],
+    ];
+
+    it('refuses it on every route with a 400 naming the parameter', async () => {
+      for (const [method, path] of paths) {
+        const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
+        const answer = await send(method, path, body, body === undefined ? undefined : 'application/json');
+        refused(answer, 400, 'UMBRAL_ERR_INVALID_REQUEST', /path parameter '[a-z]+': holds the control character U\+00(00|1F|7F); .*printable/);
+      }
+    });
+
+    it('refuses it in a query string, in a value or a key', async () => {
+      refused(await send('GET', '/admin/auth/events?before=%00'), 400, 'UMBRAL_ERR_INVALID_REQUEST', /query parameter 'before': holds the control character U\+0000/);
+      refused(await send('GET', '/admin/models/echo/history?a%00=1'), 400, 'UMBRAL_ERR_INVALID_REQUEST', /query parameter 'aU\+0000'/);
+      refused(await send('GET', '/health/live?x=1&x=%0A'), 400, 'UMBRAL_ERR_INVALID_REQUEST', /query parameter 'x'/);
+    });
+
+    it('takes an encoded percent sign for what it is: text, not a NUL', async () => {
+      refused(await send('GET', '/admin/models/%2500'), 404, 'UMBRAL_ERR_MODEL_NOT_FOUND', /not known/);
+    });
+  });
+
+  describe('a URL the router cannot read', () => {
+    it('answers bad percent-encoding with a catalogue code and the security headers', async () => {
+      for (const path of ['/admin/models/%zz', '/admin/models/%ED%A0%80', '/v2/models/%C0%80/infer']) {
+        const response = await fetch(`${server.url}${path}`);
+        const body = await response.json() as Record<string, unknown>;
+        assert.equal(response.status, 400, path);
+        assert.equal(body.code, 'UMBRAL_ERR_INVALID_REQUEST', JSON.stringify(body));
+        assert.match(String(body.error), /percent-encoded UTF-8/);
+        assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(response.headers.get('x-umbral-error-code'), 'UMBRAL_ERR_INVALID_REQUEST');
+      }
+    });
+
+    it('lets a long name reach the route, which says how long a name may be; an endless one is a 414', async () => {
+      refused(await send('GET', `/admin/models/${'a'.repeat(129)}`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /128 characters/);
+      refused(await send('GET', `/admin/models/${'a'.repeat(120)}`), 404, 'UMBRAL_ERR_MODEL_NOT_FOUND', /not known/);
+      refused(await send('GET', `/admin/models/${'a'.repeat(3000)}`), 414, 'UMBRAL_ERR_URL_TOO_LONG', /longer than 2048/);
+    });
+  });
+
   describe('a multipart upload that cannot be read', () => {
     const part = (name: string, content: string, file = false) =>
       `--zz\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="model.onnx"' : ''}\r\n\r\n${content}`;

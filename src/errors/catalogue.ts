@@ -29,6 +29,8 @@ export const Errors = {
     `request body is not valid JSON (${detail}); send a JSON object`),
   invalidRequest: define('UMBRAL_ERR_INVALID_REQUEST', { status: 400 }, (path: string, problem: string) =>
     `${path}: ${problem}`),
+  urlTooLong: define('UMBRAL_ERR_URL_TOO_LONG', { status: 414 }, (limit: number) =>
+    `a path segment of the URL is longer than ${limit} characters; names are at most 128`),
   bodyTooLarge: define('UMBRAL_ERR_BODY_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
     `request body is larger than the limit of ${limitBytes} bytes; send fewer rows per request`),
   unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string, accepted = 'application/json') =>

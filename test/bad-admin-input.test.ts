@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { scaleModel } from './helpers/scale-model.js';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';
 
 interface Answer {
@@ -76,6 +77,49 @@ describe('bad input to the admin API gets a clear 4xx, never a 5xx', () => {
       refused(await send('GET', `/admin/models/${'a'.repeat(129)}`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /128 characters/);
       refused(await send('GET', `/admin/models/${'a'.repeat(120)}`), 404, 'UMBRAL_ERR_MODEL_NOT_FOUND', /not known/);
       refused(await send('GET', `/admin/models/${'a'.repeat(3000)}`), 414, 'UMBRAL_ERR_URL_TOO_LONG', /longer than 2048/);
+    });
+  });
+
+  describe('text PostgreSQL cannot store, in a body', () => {
+    const json = 'application/json';
+
+    it('refuses NUL or an unpaired surrogate in any string of an admin or account body, naming the field', async () => {
+      refused(await send('POST', '/admin/models', '{"name": "nul-description", "description": "a\\u0000b"}', json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.description: holds the character U\+0000 \(NUL\)/);
+      refused(await send('POST', '/admin/models', '{"name": "lone-surrogate", "description": "a\\ud800b"}', json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.description: holds an unpaired UTF-16 surrogate/);
+      refused(await send('POST', '/admin/keys', '{"name": "k", "scopes": ["infer"], "models": ["echo", "\\u0000"]}', json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.models\[1\]: /);
+      refused(await send('PUT', '/admin/models/echo/servers', '{"servers": ["http://a\\u0000"]}', json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.servers\[0\]: /);
+      refused(await send('POST', '/auth/login', '{"username": "alice", "password": "\\udc00"}', json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.password: /);
+      const listed = await send('GET', '/admin/models');
+      assert.deepEqual((listed.body.models as Array<{ name: string }>).map((m) => m.name), ['echo'], 'nothing was created');
+    });
+
+    it('refuses it in an uploaded manifest', async () => {
+      for (const manifest of ['{"description": "a\\u0000"}', '{"metrics": {"acc\\ud800": 1}}']) {
+        const form = new FormData();
+        form.append('manifest', manifest);
+        form.append('artifact', new Blob([scaleModel(7)]), 'model.onnx');
+        const response = await fetch(`${server.url}/admin/models/nul-manifest/versions`, { method: 'POST', body: form });
+        refused({ status: response.status, body: await response.json() as Record<string, unknown> },
+          400, 'UMBRAL_ERR_MANIFEST_INVALID', /manifest\.(description|metrics \(a key\)): holds/);
+      }
+    });
+
+    it('leaves model data alone: a BYTES element may hold NUL', async () => {
+      const body = JSON.stringify({
+        inputs: [
+          { name: 'fp32', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }, { name: 'fp64', datatype: 'FP64', shape: [1, 3], data: [1, 2, 3] },
+          { name: 'int32', datatype: 'INT32', shape: [1, 3], data: [1, 2, 3] }, { name: 'int64', datatype: 'INT64', shape: [1, 3], data: [1, 2, 3] },
+          { name: 'uint8', datatype: 'UINT8', shape: [1, 3], data: [1, 2, 3] }, { name: 'bool', datatype: 'BOOL', shape: [1, 3], data: [true, false, true] },
+          { name: 'bytes', datatype: 'BYTES', shape: [1], data: ['a\u0000b'] },
+        ],
+      });
+      const answer = await send('POST', '/v2/models/echo/infer', body, json);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
     });
   });
 

@@ -21,6 +21,7 @@ interface ModelParams { model: string; version?: string }
 
 const PUBLIC = { config: { access: 'public' } } as const;
 const INFER = { config: { access: 'infer' } } as const;
+const INFER_DATA = { config: { access: 'infer', modelData: true } } as const;
 
 /** Extensions of the protocol this server implements (reported by GET /v2). */
 export const EXTENSIONS = ['classification'] as const;
@@ -59,7 +60,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
       }
     });
 
-    app.post<{ Params: ModelParams }>(`${prefix}/infer`, INFER, async (request, reply) => sendInfer(request.params, request.body, reply));
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, INFER_DATA, async (request, reply) => sendInfer(request.params, request.body, reply));
   }
 
   async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {

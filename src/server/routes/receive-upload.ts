@@ -4,6 +4,7 @@ import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../../errors/umbral-error.js';
 import type { ArtifactStore, StoredArtifact } from '../../registry/artifact-store.js';
 import { manifestSchema, type Manifest } from '../../registry/manifest.js';
+import { findUnstorableText } from '../../store/unstorable-text.js';
 
 /** A version upload as received: the stored artifact and the form's other fields. */
 export interface ReceivedUpload {
@@ -74,6 +75,8 @@ function parseManifest(text: string | undefined): Manifest {
       throw Errors.manifestInvalid([`not JSON: ${(error as Error).message}`]);
     }
   }
+  const unstorable = findUnstorableText(raw, 'manifest');
+  if (unstorable) throw Errors.manifestInvalid([`${unstorable.path}: ${unstorable.problem}`]);
   const checked = manifestSchema.safeParse(raw);
   if (!checked.success) throw Errors.manifestInvalid(checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   return checked.data;

@@ -60,6 +60,24 @@ describe('bad input to the admin API gets a clear 4xx, never a 5xx', () => {
     });
   });
 
+  describe('numbers in a query that PostgreSQL cannot take', () => {
+    it('refuses them with a 400 on every paged log', async () => {
+      for (const path of ['/admin/auth/events', '/admin/models/echo/history']) {
+        refused(await send('GET', `${path}?limit=1e400`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /query parameter 'limit': must be a whole number/);
+        refused(await send('GET', `${path}?before=-1e400`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /querystring\/before must be >= 1|query parameter 'before'/);
+        refused(await send('GET', `${path}?before=Infinity`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /query parameter 'before': must be a whole number/);
+        refused(await send('GET', `${path}?before=1e20`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /before must be <= 9007199254740991/);
+        refused(await send('GET', `${path}?limit=1001`), 400, 'UMBRAL_ERR_INVALID_REQUEST', /limit must be <= 1000/);
+      }
+    });
+
+    it('still serves a page below an id', async () => {
+      const answer = await send('GET', '/admin/auth/events?limit=2&before=9007199254740991');
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.ok(Array.isArray(answer.body.events));
+    });
+  });
+
   describe('a URL the router cannot read', () => {
     it('answers bad percent-encoding with a catalogue code and the security headers', async () => {
       for (const path of ['/admin/models/%zz', '/admin/models/%ED%A0%80', '/v2/models/%C0%80/infer']) {

@@ -16,6 +16,7 @@ import type { Database } from '../store/database.js';
 import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
 import { registerOpenApi } from './plugins/open-api.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './plugins/security-headers.js';
+import { registerFiniteQueryCheck } from './plugins/finite-query-check.js';
 import { registerStoredTextCheck } from './plugins/stored-text-check.js';
 import { registerUrlTextCheck } from './plugins/url-text-check.js';
 import { adminAccessRoutes } from './routes/admin-access.js';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerUrlTextCheck(app);
   registerStoredTextCheck(app);
+  registerFiniteQueryCheck(app);
   registerJsonParser(app);
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));

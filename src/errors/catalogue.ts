@@ -59,6 +59,8 @@ export const Errors = {
       `input '${input}': datatype must be ${expected}, got ${actual}`),
   shapeMismatch: define('UMBRAL_ERR_SHAPE_MISMATCH', { status: 400 }, (input: string, expected: string, actual: string) =>
     `input '${input}': shape must match ${expected} (-1 = any size), got [${actual}]`),
+  emptyInput: define('UMBRAL_ERR_EMPTY_INPUT', { status: 400 }, (input: string, shape: string) =>
+    `input '${input}' holds no elements (shape [${shape}]), so there is nothing to run; send at least one row, or skip the call`),
   batchTooLarge: define('UMBRAL_ERR_BATCH_TOO_LARGE', { status: 400 }, (input: string, batch: number, max: number) =>
     `input '${input}': batch size ${batch} is above the model's max_batch_size of ${max}; split the request`),
   batchMismatch: define('UMBRAL_ERR_BATCH_MISMATCH', { status: 400 }, (detail: string) =>

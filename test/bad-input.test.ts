@@ -125,6 +125,37 @@ describe('bad input gets a clear 4xx, never a 5xx', () => {
     });
   });
 
+  describe('BYTES elements that are not UTF-8 text', () => {
+    const bytesInput = (data: unknown[]) => valid().inputs.map((i) => (i.name === 'bytes' ? { ...i, shape: [data.length], data } : i));
+
+    it('are refused over REST: an unpaired surrogate escape has no UTF-8 form', async () => {
+      for (const text of ['"\\ud800"', '"ok\\udfff"', '"\\ude42\\ud83d"']) {
+        const body = JSON.stringify({ inputs: bytesInput(['placeholder']) }).replace('"placeholder"', text);
+        const response = await postJson(infer(), body);
+        assert.equal(response.status, 400, `${text}: ${JSON.stringify(response.body)}`);
+        assert.equal(response.body.code, 'UMBRAL_ERR_INVALID_DATA');
+        assert.match(String(response.body.error), /input 'bytes'.*element 0.*Unicode text \(BYTES elements are UTF-8/);
+      }
+      const paired = await postJson(infer(), JSON.stringify({ inputs: bytesInput(['placeholder']) }).replace('"placeholder"', '"\\ud83d\\ude42"'));
+      assert.equal(paired.status, 200, 'a surrogate pair is one character, and fine');
+    });
+
+    it('are refused over gRPC alike, typed or raw', async () => {
+      const notUtf8 = Buffer.from([0x61, 0xed, 0xa0, 0x80]); // 'a' and the CESU-8 form of \ud800
+      const typed = valid().inputs.map((i) => (i.name === 'bytes' ? { ...typedInput(i), contents: { bytes_contents: [notUtf8] } } : typedInput(i)));
+      const raws = valid().inputs.map(rawInput);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(notUtf8.length);
+      const rawContents = raws.map((r, k) => (valid().inputs[k]?.name === 'bytes' ? Buffer.concat([length, notUtf8]) : r.raw));
+      for (const request of [{ inputs: typed }, { inputs: raws.map((r) => r.input), raw_input_contents: rawContents }]) {
+        const answer = await rpc(client, 'ModelInfer', { model_name: 'echo', ...request });
+        assert.equal(answer.code, status.INVALID_ARGUMENT, answer.error?.details);
+        assert.equal(trailer(answer, 'x-umbral-error-code'), 'UMBRAL_ERR_INVALID_DATA');
+        assert.match(answer.error?.details ?? '', /input 'bytes'.*BYTES element 0 is not valid UTF-8/);
+      }
+    });
+  });
+
   it('survives thousands of generated malformed bodies and still serves a valid request', async () => {
     // Seeded, so that a failing mutation can be replayed.
     const random = mulberry32(20261122);

@@ -127,6 +127,18 @@ describe('bad input to the admin API gets a clear 4xx, never a 5xx', () => {
       }
     });
 
+    it('refuses nesting too deep to store, in a body or an uploaded manifest', async () => {
+      const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+      refused(await send('POST', '/admin/models', `{"name": "deep", "description": ${deep}}`, json),
+        400, 'UMBRAL_ERR_INVALID_REQUEST', /^body\.description(\[0\])+: is nested deeper than 64 levels/);
+      const form = new FormData();
+      form.append('manifest', `{"training": {"parameters": {"grid": ${deep}}}}`);
+      form.append('artifact', new Blob([scaleModel(8)]), 'model.onnx');
+      const response = await fetch(`${server.url}/admin/models/deep-manifest/versions`, { method: 'POST', body: form });
+      refused({ status: response.status, body: await response.json() as Record<string, unknown> },
+        400, 'UMBRAL_ERR_MANIFEST_INVALID', /manifest\.training\.parameters\.grid(\[0\])+: is nested deeper than 64 levels/);
+    });
+
     it('leaves model data alone: a BYTES element may hold NUL', async () => {
       const body = JSON.stringify({
         inputs: [

@@ -17,7 +17,7 @@ import { registerAccessControl, type RouteAccessEntry } from './plugins/access-c
 import { registerOpenApi } from './plugins/open-api.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './plugins/security-headers.js';
 import { registerFiniteQueryCheck } from './plugins/finite-query-check.js';
-import { registerStoredTextCheck } from './plugins/stored-text-check.js';
+import { registerStorableBodyCheck } from './plugins/storable-body-check.js';
 import { registerUrlTextCheck } from './plugins/url-text-check.js';
 import { adminAccessRoutes } from './routes/admin-access.js';
 import { authRoutes } from './routes/auth.js';
@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routes: deps.routeTable ?? [],
   });
   registerUrlTextCheck(app);
-  registerStoredTextCheck(app);
+  registerStorableBodyCheck(app);
   registerFiniteQueryCheck(app);
   registerJsonParser(app);
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));

@@ -4,6 +4,7 @@ import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../../errors/umbral-error.js';
 import type { ArtifactStore, StoredArtifact } from '../../registry/artifact-store.js';
 import { manifestSchema, type Manifest } from '../../registry/manifest.js';
+import { findTooDeep, TOO_DEEP } from '../../protocol/json-depth.js';
 import { findUnstorableText } from '../../store/unstorable-text.js';
 
 /** A version upload as received: the stored artifact and the form's other fields. */
@@ -75,6 +76,8 @@ function parseManifest(text: string | undefined): Manifest {
       throw Errors.manifestInvalid([`not JSON: ${(error as Error).message}`]);
     }
   }
+  const deep = findTooDeep(raw, 'manifest');
+  if (deep !== undefined) throw Errors.manifestInvalid([`${deep}: ${TOO_DEEP}`]);
   const unstorable = findUnstorableText(raw, 'manifest');
   if (unstorable) throw Errors.manifestInvalid([`${unstorable.path}: ${unstorable.problem}`]);
   const checked = manifestSchema.safeParse(raw);

@@ -23,11 +23,11 @@ export interface FuzzContext {
  * names that do not, for routes that change state: a delete, a promotion or a revoked key then
  * changes nothing the rest of the run depends on.
  */
-const EXISTING: Readonly<Record<string, readonly string[]>> = {
+const EXISTING: Readonly<Partial<Record<string, readonly string[]>>> = {
   model: FUZZ_MODELS, version: ['1', 'champion'], alias: ['champion'], tag: ['fuzz-tag'],
   id: ['no-such-key'], username: ['no-such-user'], remote: ['add-sub'], '*': ['index.html'],
 };
-const ABSENT: Readonly<Record<string, readonly string[]>> = {
+const ABSENT: Readonly<Partial<Record<string, readonly string[]>>> = {
   model: ['fuzz-absent'], version: ['1', '999', 'fuzz-alias'], alias: ['fuzz-alias'], tag: ['fuzz-tag'],
   id: ['no-such-key'], username: ['no-such-user'], remote: ['fuzz-remote'], '*': ['nope'],
 };
@@ -52,7 +52,7 @@ const SPAM_BODY = {
 };
 
 /** A valid body per route, for the mutations to start from: a bad request close to a good one goes deepest. */
-const TEMPLATES: Readonly<Record<string, readonly unknown[]>> = {
+const TEMPLATES: ReadonlyMap<string, readonly unknown[]> = new Map(Object.entries({
   'POST /admin/models': [{ name: 'fuzz-created', description: 'made by the route fuzz test' }],
   'POST /admin/keys': [{ name: 'fuzz key', scopes: ['infer'], models: ['echo'], expiresAt: '2999-01-01T00:00:00Z', limits: { requestsPerSecond: 5, concurrent: 2 } }],
   'POST /admin/users': [{ username: 'fuzz-user', password: GOOD_PASSWORD, role: 'viewer' }],
@@ -67,14 +67,14 @@ const TEMPLATES: Readonly<Record<string, readonly unknown[]>> = {
   'POST /auth/password': [{ currentPassword: 'not the password', newPassword: GOOD_PASSWORD }],
   'POST /v1/chat/completions': [{ model: 'tutor', messages: [{ role: 'user', content: 'hi' }], temperature: 0, stream: false, user: 'x' }],
   'POST /v1/embeddings': [{ model: 'tutor', input: ['hi'] }],
-};
-const INFER_BODIES: Readonly<Record<string, unknown>> = { echo: ECHO_BODY, 'spam-classifier': SPAM_BODY, remote: addSubRequest() };
+}));
+const INFER_BODIES: ReadonlyMap<string, unknown> = new Map<string, unknown>([['echo', ECHO_BODY], ['spam-classifier', SPAM_BODY], ['remote', addSubRequest()]]);
 
 /** The valid bodies of a route; an inference's is the one of the model in its path. */
-function templatesOf(route: RouteAccessEntry, params: Readonly<Record<string, string>>): readonly unknown[] {
-  if (!route.url.endsWith('/infer')) return TEMPLATES[`${route.method} ${route.url}`] ?? [{}];
-  const own = INFER_BODIES[params.model ?? ''];
-  return own === undefined ? Object.values(INFER_BODIES) : [own];
+function templatesOf(route: RouteAccessEntry, params: ReadonlyMap<string, string>): readonly unknown[] {
+  if (!route.url.endsWith('/infer')) return TEMPLATES.get(`${route.method} ${route.url}`) ?? [{}];
+  const own = INFER_BODIES.get(params.get('model') ?? '');
+  return own === undefined ? [...INFER_BODIES.values()] : [own];
 }
 
 type Edit = readonly [at: number, kind: 'replace' | 'delete' | 'add', value: unknown];
@@ -172,7 +172,7 @@ function multipartBody(template: unknown): fc.Arbitrary<Body> {
     });
 }
 
-function bodyFor(route: RouteAccessEntry, params: Readonly<Record<string, string>>): fc.Arbitrary<Body> {
+function bodyFor(route: RouteAccessEntry, params: ReadonlyMap<string, string>): fc.Arbitrary<Body> {
   if (route.method === 'HEAD') return fc.constant({});
   const template = fc.constantFrom(...templatesOf(route, params));
   const rare = route.method === 'GET' || route.method === 'DELETE' ? 1 : 4;
@@ -190,7 +190,7 @@ function bodyFor(route: RouteAccessEntry, params: Readonly<Record<string, string
 }
 
 /** A path for `route` (every parameter good for its kind of route, or bad) and the parameters in it. */
-function pathFor(route: RouteAccessEntry): fc.Arbitrary<{ path: string; params: Record<string, string> }> {
+function pathFor(route: RouteAccessEntry): fc.Arbitrary<{ path: string; params: ReadonlyMap<string, string> }> {
   const names = [...route.url.matchAll(/:([a-zA-Z]+)|\*/g)].map((match) => match[1] ?? '*');
   const good = readsOnly(route) ? EXISTING : ABSENT;
   const value = (name: string) => fc.oneof(
@@ -200,7 +200,7 @@ function pathFor(route: RouteAccessEntry): fc.Arbitrary<{ path: string; params: 
   return fc.tuple(fc.tuple(...names.map(value)), badQuery).map(([values, query]) => {
     let index = 0;
     const path = route.url.replace(/:[a-zA-Z]+|\*/g, () => values[index++] as string);
-    return { path: `${path}${query}`, params: Object.fromEntries(names.map((name, i) => [name, values[i] as string])) };
+    return { path: `${path}${query}`, params: new Map(names.map((name, i) => [name, values[i] as string])) };
   });
 }
 

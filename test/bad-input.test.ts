@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { status, type Client } from '@grpc/grpc-js';
 import { Pool } from 'undici';
 import { mulberry32 } from '../src/random/mulberry32.js';
-import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { grpcClient, rawInput, rpc, trailer, typedInput } from './helpers/grpc-client.js';
+import { DEFAULT_MODELS, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 const valid = () => ({
   inputs: [
@@ -42,10 +44,15 @@ function mutate(random: () => number): unknown {
 
 describe('bad input gets a clear 4xx, never a 5xx', () => {
   let server: TestServer;
+  let client: Client;
   before(async () => {
-    server = await startTestServer({ models: { echo: (await import('./helpers/test-server.js')).ECHO_MODEL_DIR }, overrides: { 'server.bodyLimitBytes': 65536 } });
+    server = await startTestServer({ models: DEFAULT_MODELS, overrides: { 'server.bodyLimitBytes': 65536 } });
+    client = grpcClient(server.grpcUrl as string);
   });
-  after(() => server.shutdown('test over'));
+  after(async () => {
+    client?.close();
+    await server?.shutdown('test over');
+  });
 
   const infer = () => `${server.url}/v2/models/echo/infer`;
 
@@ -85,6 +92,68 @@ describe('bad input gets a clear 4xx, never a 5xx', () => {
     const huge = await postJson(infer(), JSON.stringify({ inputs: [{ name: 'fp32', datatype: 'FP32', shape: [1], data: Array(40000).fill(1) }] }));
     assert.equal(huge.status, 413);
     assert.equal(huge.body.code, 'UMBRAL_ERR_BODY_TOO_LARGE');
+  });
+
+  describe('an empty batch', () => {
+    const spam = (shape: number[], data: string[]) => ({ name: 'text', datatype: 'BYTES', shape, data });
+
+    it('is refused on every model, before it runs, with a 400 that says so', async () => {
+      const cases: Array<[string, unknown, string]> = [
+        ['spam-classifier', { inputs: [spam([0], [])] }, 'shape \\[0\\]'],
+        ['echo', { inputs: valid().inputs.map((i) => ({ ...i, shape: [0, ...i.shape.slice(1)], data: [] })) }, 'shape \\[0,3\\]'],
+      ];
+      for (const [model, body, shape] of cases) {
+        const response = await postJson(`${server.url}/v2/models/${model}/infer`, body);
+        assert.equal(response.status, 400, `${model}: ${JSON.stringify(response.body)}`);
+        assert.equal(response.body.code, 'UMBRAL_ERR_EMPTY_INPUT');
+        assert.match(String(response.body.error), new RegExp(`holds no elements \\(${shape}\\).*send at least one row`));
+      }
+    });
+
+    it('is refused over gRPC alike, in typed contents or raw', async () => {
+      for (const input of [typedInput(spam([0], [])), rawInput(spam([0], [])).input]) {
+        const raw = 'contents' in input ? {} : { raw_input_contents: [Buffer.alloc(0)] };
+        const answer = await rpc(client, 'ModelInfer', { model_name: 'spam-classifier', inputs: [input], ...raw });
+        assert.equal(answer.code, status.INVALID_ARGUMENT, answer.error?.details);
+        assert.equal(trailer(answer, 'x-umbral-error-code'), 'UMBRAL_ERR_EMPTY_INPUT');
+      }
+    });
+
+    it('still lets a batch of one run', async () => {
+      const response = await postJson(`${server.url}/v2/models/spam-classifier/infer`, { inputs: [spam([1], ['cheap meds online'])] });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+    });
+  });
+
+  describe('BYTES elements that are not UTF-8 text', () => {
+    const bytesInput = (data: unknown[]) => valid().inputs.map((i) => (i.name === 'bytes' ? { ...i, shape: [data.length], data } : i));
+
+    it('are refused over REST: an unpaired surrogate escape has no UTF-8 form', async () => {
+      for (const text of ['"\\ud800"', '"ok\\udfff"', '"\\ude42\\ud83d"']) {
+        const body = JSON.stringify({ inputs: bytesInput(['placeholder']) }).replace('"placeholder"', text);
+        const response = await postJson(infer(), body);
+        assert.equal(response.status, 400, `${text}: ${JSON.stringify(response.body)}`);
+        assert.equal(response.body.code, 'UMBRAL_ERR_INVALID_DATA');
+        assert.match(String(response.body.error), /input 'bytes'.*element 0.*Unicode text \(BYTES elements are UTF-8/);
+      }
+      const paired = await postJson(infer(), JSON.stringify({ inputs: bytesInput(['placeholder']) }).replace('"placeholder"', '"\\ud83d\\ude42"'));
+      assert.equal(paired.status, 200, 'a surrogate pair is one character, and fine');
+    });
+
+    it('are refused over gRPC alike, typed or raw', async () => {
+      const notUtf8 = Buffer.from([0x61, 0xed, 0xa0, 0x80]); // 'a' and the CESU-8 form of \ud800
+      const typed = valid().inputs.map((i) => (i.name === 'bytes' ? { ...typedInput(i), contents: { bytes_contents: [notUtf8] } } : typedInput(i)));
+      const raws = valid().inputs.map(rawInput);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(notUtf8.length);
+      const rawContents = raws.map((r, k) => (valid().inputs[k]?.name === 'bytes' ? Buffer.concat([length, notUtf8]) : r.raw));
+      for (const request of [{ inputs: typed }, { inputs: raws.map((r) => r.input), raw_input_contents: rawContents }]) {
+        const answer = await rpc(client, 'ModelInfer', { model_name: 'echo', ...request });
+        assert.equal(answer.code, status.INVALID_ARGUMENT, answer.error?.details);
+        assert.equal(trailer(answer, 'x-umbral-error-code'), 'UMBRAL_ERR_INVALID_DATA');
+        assert.match(answer.error?.details ?? '', /input 'bytes'.*BYTES element 0 is not valid UTF-8/);
+      }
+    });
   });
 
   it('survives thousands of generated malformed bodies and still serves a valid request', async () => {

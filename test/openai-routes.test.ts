@@ -106,6 +106,21 @@ describe('OpenAI-compatible routes through the real server (openai backend)', ()
     assert.equal((await chat('no-such-model')).status, 404);
   });
 
+  it('refuses a pass-through field nested too deep to send on with a 400, not a stack overflow', async () => {
+    const deep = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    for (const [path, body] of [
+      ['/v1/chat/completions', `{"model": "tutor", "messages": [{"role": "user", "content": "hi"}], "metadata": ${deep}}`],
+      ['/v1/embeddings', `{"model": "tutor", "input": "hi", "extra": ${deep}}`],
+    ] as const) {
+      const answer = await postJson(`${server.url}${path}`, body);
+      assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+      const error = answer.body.error as { message: string; param: string; code: string };
+      assert.equal(error.code, 'UMBRAL_ERR_INVALID_REQUEST');
+      assert.match(error.param, /^(metadata|extra)(\[0\])+$/);
+      assert.match(error.message, /nested deeper than 64 levels/);
+    }
+  });
+
   it('answers from the fallback provider when the primary fails, and says so', async () => {
     primary.faults.set({ kind: 'status503', rate: 1 });
     try {

@@ -1,3 +1,4 @@
+import { Errors } from '../errors/catalogue.js';
 import type { Queryable } from '../store/database.js';
 
 export type AuthAction = 'bootstrap' | 'login' | 'login.failed' | 'login.throttled' | 'logout' | 'register'
@@ -41,6 +42,11 @@ export async function appendAuthEvent(q: Queryable, event: NewAuthEvent): Promis
 
 /** Events newest first, `limit` of them, only those older than `beforeId` when given. */
 export async function readAuthEvents(q: Queryable, limit: number, beforeId?: number): Promise<AuthEvent[]> {
+  // Checked here too, whoever calls: a number PostgreSQL's bigint cannot take would fail the query.
+  if (!Number.isSafeInteger(limit) || limit < 1) throw Errors.invalidRequest('limit', 'must be a whole number, 1 or more');
+  if (beforeId !== undefined && (!Number.isSafeInteger(beforeId) || beforeId < 1)) {
+    throw Errors.invalidRequest('before', 'must be the id of an authentication event');
+  }
   const rows = await q.query<Row>(
     `SELECT id, at, actor, action, subject, address, detail FROM umbral_auth_events
      ${beforeId === undefined ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,

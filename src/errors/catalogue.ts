@@ -29,10 +29,12 @@ export const Errors = {
     `request body is not valid JSON (${detail}); send a JSON object`),
   invalidRequest: define('UMBRAL_ERR_INVALID_REQUEST', { status: 400 }, (path: string, problem: string) =>
     `${path}: ${problem}`),
+  urlTooLong: define('UMBRAL_ERR_URL_TOO_LONG', { status: 414 }, (limit: number) =>
+    `a path segment of the URL is longer than ${limit} characters; names are at most 128`),
   bodyTooLarge: define('UMBRAL_ERR_BODY_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
     `request body is larger than the limit of ${limitBytes} bytes; send fewer rows per request`),
-  unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string) =>
-    `content type '${type}' is not supported; send application/json`),
+  unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string, accepted = 'application/json') =>
+    `content type '${type}' is not supported here; send ${accepted}`),
   invalidShape: define('UMBRAL_ERR_INVALID_SHAPE', { status: 400 }, (input: string, problem: string) =>
     `input '${input}': invalid shape: ${problem}`),
   invalidData: define('UMBRAL_ERR_INVALID_DATA', { status: 400 }, (input: string, problem: string) =>
@@ -57,6 +59,8 @@ export const Errors = {
       `input '${input}': datatype must be ${expected}, got ${actual}`),
   shapeMismatch: define('UMBRAL_ERR_SHAPE_MISMATCH', { status: 400 }, (input: string, expected: string, actual: string) =>
     `input '${input}': shape must match ${expected} (-1 = any size), got [${actual}]`),
+  emptyInput: define('UMBRAL_ERR_EMPTY_INPUT', { status: 400 }, (input: string, shape: string) =>
+    `input '${input}' holds no elements (shape [${shape}]), so there is nothing to run; send at least one row, or skip the call`),
   batchTooLarge: define('UMBRAL_ERR_BATCH_TOO_LARGE', { status: 400 }, (input: string, batch: number, max: number) =>
     `input '${input}': batch size ${batch} is above the model's max_batch_size of ${max}; split the request`),
   batchMismatch: define('UMBRAL_ERR_BATCH_MISMATCH', { status: 400 }, (detail: string) =>

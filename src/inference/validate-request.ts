@@ -4,9 +4,14 @@ import type { Tensor } from '../protocol/tensor.js';
 
 /**
  * Checks a request's tensors against the model's signature before anything runs: every input known
- * and present once, datatypes equal, shapes of the right rank with fixed dimensions equal, one batch
- * size across inputs and no larger than `maxBatchSize`, requested outputs known. Returns the batch
- * size (rows), or 1 for a model without a batch dimension.
+ * and present once, datatypes equal, shapes of the right rank with fixed dimensions equal, no input
+ * empty, one batch size across inputs and no larger than `maxBatchSize`, requested outputs known.
+ * Returns the batch size (rows), or 1 for a model without a batch dimension.
+ *
+ * An input without elements (a zero batch, shape [0, …], or any dimension 0) is refused for every
+ * model, as Triton refuses a zero batch: there is nothing to compute, many ONNX kernels fail on an
+ * empty tensor (the spam classifier's StringNormalizer does), and a made-up empty answer could not
+ * know the other dimensions of outputs whose shape is variable.
  */
 export function validateRequest(
   model: string,
@@ -24,6 +29,7 @@ export function validateRequest(
     if (seen.has(input.name)) throw Errors.duplicateInput(input.name);
     seen.add(input.name);
     checkTensor(input, spec);
+    if (input.shape.includes(0)) throw Errors.emptyInput(input.name, input.shape.join(','));
     if (maxBatchSize > 0) {
       const rows = input.shape[0] ?? 0;
       if (rows > maxBatchSize) throw Errors.batchTooLarge(input.name, rows, maxBatchSize);

@@ -17,7 +17,10 @@ import type { ServerListSync } from './server-list-channel.js';
 import type { Database } from '../store/database.js';
 import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
 import { registerOpenApi } from './plugins/open-api.js';
-import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerSecurityHeaders, SECURITY_HEADERS } from './plugins/security-headers.js';
+import { registerFiniteQueryCheck } from './plugins/finite-query-check.js';
+import { registerStorableBodyCheck } from './plugins/storable-body-check.js';
+import { registerUrlTextCheck } from './plugins/url-text-check.js';
 import { adminAccessRoutes } from './routes/admin-access.js';
 import { authRoutes } from './routes/auth.js';
 import { tracingEnabled } from '../observability/tracing.js';
@@ -32,7 +35,7 @@ import { registerConnectionPolicy } from './plugins/connection-policy.js';
 import { registerConnectionMetrics } from '../observability/connection-metrics.js';
 import { guardConnections } from './connection-guard.js';
 import { registerJsonParser } from './plugins/json-parser.js';
-import { renderError, toUmbralError } from './plugins/render-error.js';
+import { MAX_PARAM_LENGTH, renderError, toUmbralError } from './plugins/render-error.js';
 import { requestId } from './plugins/request-id.js';
 import { kserveV2Routes } from './routes/kserve-v2.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -84,6 +87,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     http: { headersTimeout: config.server.headersTimeoutMs, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     // request.ip keys login throttling and anonymous limits: trust X-Forwarded-For only when told to.
     trustProxy: config.auth.trustProxy,
+    // Names are at most 128 characters: longer parameters reach the route's schema, which says so.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router cannot read (bad percent-encoding, an endless parameter) gets no hook: its
+    // answer gets the security headers and the catalogue's shape here.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(SECURITY_HEADERS);
+      renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply);
+    },
   });
   if (config.server.maxConnections > 0) app.server.maxConnections = config.server.maxConnections;
   guardConnections(app.server, {
@@ -99,6 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     enforced: access.enforced, authenticator: access.authenticator, limiter: access.limiter, metrics: deps.metrics,
     routes: deps.routeTable ?? [],
   });
+  registerUrlTextCheck(app);
+  registerStorableBodyCheck(app);
+  registerFiniteQueryCheck(app);
   registerJsonParser(app);
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));

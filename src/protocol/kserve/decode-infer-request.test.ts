@@ -254,7 +254,10 @@ describe('decodeInferRequest: elements per datatype', () => {
     },
     { datatype: 'FP32', good: [1.5, -3.4028234663852886e38], expected: new Float32Array([1.5, -3.4028234663852886e38]), bad: [3.5e38, '1', null, true, Infinity, NaN] },
     { datatype: 'FP64', good: [1e308, -0.1], expected: new Float64Array([1e308, -0.1]), bad: [Infinity, -Infinity, NaN, '0', null] },
-    { datatype: 'BYTES', good: ['a', '', '🙂'], expected: ['a', '', '🙂'], bad: [1, null, true, ['a']] },
+    {
+      datatype: 'BYTES', good: ['a', '', '🙂', 'a\u0000b', '\ud83d\ude42'], expected: ['a', '', '🙂', 'a\u0000b', '🙂'],
+      bad: [1, null, true, ['a'], '\ud800', 'x\udfff', '\ude42\ud83d'],
+    },
   ];
 
   for (const { datatype, good, expected, bad } of cases) {

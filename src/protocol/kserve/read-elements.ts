@@ -16,7 +16,9 @@ export type JsonDatatype = Exclude<Datatype, 'FP16' | 'BF16'>;
  *   string of up to 20 digits for the full 64-bit range.
  * - FP32 / FP64: a finite number; FP32 also refuses magnitudes that would round to infinity.
  *   (JSON has no NaN; 1e309 parses to Infinity and is refused.)
- * - BYTES: a string.
+ * - BYTES: a string that is Unicode text. BYTES elements are carried as UTF-8 (gRPC refuses bytes
+ *   that are not), and a JSON string with an unpaired surrogate escape (`"\ud800"`) has no UTF-8
+ *   form: it is refused here too, rather than altered to U+FFFD on its way to the model.
  */
 export const EXPECTED_ELEMENT: Readonly<Record<JsonDatatype, string>> = {
   BOOL: 'true or false',
@@ -30,7 +32,7 @@ export const EXPECTED_ELEMENT: Readonly<Record<JsonDatatype, string>> = {
   INT64: 'an integer in [-9007199254740991, 9007199254740991], or a decimal string in [-9223372036854775808, 9223372036854775807]',
   FP32: 'a finite number within FP32 range (|x| ≤ 3.4028234663852886e38)',
   FP64: 'a finite number',
-  BYTES: 'a string',
+  BYTES: 'a string of Unicode text (BYTES elements are UTF-8, which has no form for an unpaired surrogate such as \\ud800)',
 };
 
 /** Smallest magnitude that rounds to ±Infinity in FP32: 2^128 - 2^103 (halfway past the largest float). */
@@ -39,6 +41,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const INT64_STRING = /^-?[0-9]{1,20}$/;
+/** A surrogate not paired as UTF-16 requires (the `u` flag reads a pair as one code point). */
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * Writes the JSON elements of `row` into `target` from `offset`, checking each against the datatype.
@@ -131,7 +135,7 @@ function readBool(target: Uint8Array, row: readonly unknown[], offset: number): 
 function readStrings(target: string[], row: readonly unknown[], offset: number): number {
   for (let i = 0; i < row.length; i++) {
     const v = row[i];
-    if (typeof v !== 'string') return i;
+    if (typeof v !== 'string' || UNPAIRED_SURROGATE.test(v)) return i;
     target[offset + i] = v;
   }
   return -1;

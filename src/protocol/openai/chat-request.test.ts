@@ -43,6 +43,14 @@ describe('chat request', () => {
     assert.equal(refusal('hello')[0], 'body');
   });
 
+  it('refuses a pass-through field nested too deep to send on, naming it', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}1${']'.repeat(100_000)}`) as unknown;
+    const [field, problem] = refusal({ ...valid, metadata: { tags: deep } });
+    assert.match(field, /^metadata\.tags(\[0\])+$/);
+    assert.match(problem, /nested deeper than 64 levels/);
+    assert.equal(parseChatRequest({ ...valid, tools: [{ function: { parameters: { a: { b: { c: [1] } } } } }] }).model, 'tutor');
+  });
+
   it('says what the value must be', () => {
     const [, problem] = refusal({ ...valid, temperature: 3 });
     assert.match(problem, /2/);

@@ -4,9 +4,15 @@ import { isUmbralError, type UmbralError } from '../../errors/umbral-error.js';
 import { ProtocolError } from '../../protocol/kserve/protocol-error.js';
 import { protocolErrorToUmbral } from '../protocol-error-to-umbral.js';
 
+/** The longest path parameter the router takes (find-my-way's `maxParamLength`); longer is a 414. */
+export const MAX_PARAM_LENGTH = 2048;
+
 /** Fastify's own errors that are the client's fault, mapped to the catalogue. */
 function fromFastify(error: { code?: string; message: string; statusCode?: number }, bodyLimit: number): UmbralError | undefined {
   switch (error.code) {
+    // The router's own refusals (Fastify's frameworkErrors): they reach no route and no hook.
+    case 'FST_ERR_BAD_URL': return Errors.invalidRequest('url', 'is not valid percent-encoded UTF-8; encode each byte of a UTF-8 character as %XX');
+    case 'FST_ERR_MAX_PARAM_LENGTH': return Errors.urlTooLong(MAX_PARAM_LENGTH);
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedMediaType('unknown');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return Errors.invalidJson('the body is empty');

@@ -8,6 +8,7 @@ import type { Limits, Principal } from '../../access/principal.js';
 import type { UserRecord, UserStore } from '../../access/user-store.js';
 import { Errors } from '../../errors/catalogue.js';
 import type { Queryable } from '../../store/database.js';
+import { pageQuerySchema, type PageQuery } from './page-query.js';
 
 export interface AdminAccessDeps {
   readonly db: Queryable;
@@ -98,14 +99,8 @@ export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessD
     });
   }
 
-  app.get<{ Querystring: { limit?: number; before?: number } }>('/admin/auth/events', {
-    config: ADMIN,
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, before: { type: 'integer', minimum: 1 } },
-      },
-    },
+  app.get<{ Querystring: PageQuery }>('/admin/auth/events', {
+    config: ADMIN, schema: { querystring: pageQuerySchema },
   }, async (request) => ({ events: await readAuthEvents(deps.db, request.query.limit ?? 100, request.query.before) }));
 }
 

@@ -8,6 +8,7 @@ import { checkAliasName, isVersionNumber } from '../../registry/registry-names.j
 import type { RegistrySync } from '../../registry/registry-sync.js';
 import { CHALLENGER, PREVIOUS, type Registry } from '../../registry/registry.js';
 import { auditJson, modelJson, versionJson } from './admin-json.js';
+import { pageQuerySchema, type PageQuery } from './page-query.js';
 import { receiveUpload } from './receive-upload.js';
 
 export interface AdminModelsDeps {
@@ -161,12 +162,8 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     return { ...(await answer(name)), failed };
   });
 
-  app.get<M & { Querystring: { limit?: number; before?: number } }>('/admin/models/:model/history', {
-    config: READ,
-    schema: {
-      params: params('model'),
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, before: { type: 'integer', minimum: 1 } }, additionalProperties: false },
-    },
+  app.get<M & { Querystring: PageQuery }>('/admin/models/:model/history', {
+    config: READ, schema: { params: params('model'), querystring: pageQuerySchema },
   }, async (request) => {
     const name = request.params.model;
     await model(name);

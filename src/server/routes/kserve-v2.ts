@@ -22,6 +22,7 @@ interface ModelParams { model: string; version?: string }
 
 const PUBLIC = { config: { access: 'public' } } as const;
 const INFER = { config: { access: 'infer' } } as const;
+const INFER_DATA = { config: { access: 'infer', modelData: true } } as const;
 
 /** Extensions of the protocol this server implements (reported by GET /v2). */
 export const EXTENSIONS = ['classification'] as const;
@@ -60,7 +61,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
     });
 
     // Admission after access control (a global onRequest hook) and before the body is read.
-    app.post<{ Params: ModelParams }>(`${prefix}/infer`, { ...INFER, onRequest: admit }, async (request, reply) => sendInfer(request.params, request.body, reply));
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, { ...INFER_DATA, onRequest: admit }, async (request, reply) => sendInfer(request.params, request.body, reply));
   }
 
   /** Admission by queueing time; the slot is given back however the exchange ends. */

@@ -24,7 +24,7 @@ export interface OpenAiRoutesDeps {
   readonly bodyLimitBytes: number;
 }
 
-const INFER = { config: { access: 'infer' } } as const;
+const INFER = { config: { access: 'infer', modelData: true } } as const;
 
 /**
  * The OpenAI-compatible routes: `/v1/chat/completions` (JSON and SSE), `/v1/embeddings` and

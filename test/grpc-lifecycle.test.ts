@@ -53,7 +53,8 @@ describe('gRPC deadlines', () => {
   });
 
   it('answers DEADLINE_EXCEEDED with the catalogue code when server.requestTimeoutMs passes first', async () => {
-    const server = await startTestServer({ models: HEAVY, overrides: { 'server.requestTimeoutMs': 1 } });
+    // The deadline is under test, not admission (whose default target is the deadline itself).
+    const server = await startTestServer({ models: HEAVY, overrides: { 'server.requestTimeoutMs': 1, 'batching.maxQueueWaitMs': 600_000 } });
     const client = grpcClient(server.grpcUrl as string);
     try {
       const answers = await Promise.all(Array.from({ length: 8 }, () => rpc(client, 'ModelInfer', heavyRequest(64))));

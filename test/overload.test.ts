@@ -38,7 +38,8 @@ describe('deadline', () => {
   before(async () => {
     server = await startTestServer({
       models: { 'heavy-mlp': join(BUNDLED_MODELS_DIR, 'heavy-mlp') },
-      overrides: { 'server.requestTimeoutMs': 1 },
+      // The deadline is under test, not admission (whose default target is the deadline itself).
+      overrides: { 'server.requestTimeoutMs': 1, 'batching.maxQueueWaitMs': 600_000 },
     });
   });
   after(() => server.shutdown('test over'));

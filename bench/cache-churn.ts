@@ -1,5 +1,5 @@
 import { MemoryCacheStore } from '../src/cache/memory-cache-store.js';
-import { residentAfterGc } from '../src/testing/resident-after-gc.js';
+import { residentAfterGc } from '../test/support/resident-after-gc.js';
 import { childEntry } from './child-entry.js';
 import type { CacheChurnPlan, CacheChurnResult } from './messages.js';
 

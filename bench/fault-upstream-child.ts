@@ -1,6 +1,6 @@
-import { startKserveUpstream } from '../src/testing/fault-upstream/index.js';
-import { startOpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
-import { FaultSwitch } from '../src/testing/fault-upstream/fault-plan.js';
+import { startKserveUpstream } from '../test/support/fault-upstream/index.js';
+import { startOpenAiUpstream } from '../test/support/fault-upstream/openai-upstream.js';
+import { FaultSwitch } from '../test/support/fault-upstream/fault-plan.js';
 import { childEntry } from './child-entry.js';
 import type { UpstreamListening, UpstreamPlan } from './messages.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
-import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { grpcClient, rawInput, rpc, trailer } from './helpers/grpc-client.js';
 import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';

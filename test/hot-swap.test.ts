@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { residentAfterGc } from '../src/testing/resident-after-gc.js';
+import { residentAfterGc } from './support/resident-after-gc.js';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { backendContract, type ContractFixture } from '../src/backends/backend-contract.js';
+import { backendContract, type ContractFixture } from './support/backends/backend-contract.js';
 import { KserveBackend } from '../src/backends/kserve/kserve-backend.js';
 import type { Tensor } from '../src/protocol/tensor.js';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { backendContract } from '../src/backends/backend-contract.js';
+import { backendContract } from './support/backends/backend-contract.js';
 import type { LoadedModel } from '../src/backends/backend.js';
 import { OpenAiBackend } from '../src/backends/openai/openai-backend.js';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 
 const never = new AbortController().signal;
 const environment = { TEST_OPENAI_KEY: 'sk-test-secret' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 const KEY = 'sk-test-9d8c7b6a5f4e3d2c1b0a';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { grpcClient, rpc, trailer } from './helpers/grpc-client.js';
 import { addSubAnswer, addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { ECHO_MODEL_DIR, getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';

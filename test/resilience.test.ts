@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { redisServerAvailable, startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { within } from './helpers/replica-kit.js';
 import { addSubRequest, kserveModel } from './helpers/remote-kit.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
 import { ADMIN_KEY, JWT_SECRET, call, createKey, createUser } from './helpers/access-kit.js';
-import { startKserveUpstream, type KserveUpstream } from '../src/testing/fault-upstream/index.js';
+import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';

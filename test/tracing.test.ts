@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../src/testing/fault-upstream/openai-upstream.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 import { grpcClient, rpc } from './helpers/grpc-client.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { modelConfigSchema } from '../../src/registry/model-config.js';
+import type { modelConfigSchema } from '../../src/model/model-config.js';
 
 /** What `model.yaml` may contain, before the schema fills in defaults. */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { modelConfigSchema } from '../../src/registry/model-config.js';
+import { modelConfigSchema } from '../../src/model/model-config.js';
 import { FIXTURES_DIR, MODELS_DIR, REPO_ROOT } from './build-all.js';
 
 async function modelYamls(repository: string): Promise<string[]> {

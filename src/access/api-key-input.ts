@@ -1,5 +1,5 @@
 import { Errors } from '../errors/catalogue.js';
-import { checkName } from '../registry/registry-names.js';
+import { checkName } from '../model/names.js';
 import { PERMISSIONS, isPermission, type Permission } from './permissions.js';
 import { LIMIT_FIELDS, type Limits } from './principal.js';
 

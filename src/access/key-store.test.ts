@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import { Errors } from '../errors/catalogue.js';
-import { openTestDatabase, type TestDatabase } from '../registry/test-database.js';
+import { openTestDatabase, type TestDatabase } from '../../test/support/registry/test-database.js';
 import type { Database, Queryable } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { ACCESS_CHANNEL } from './access-channel.js';

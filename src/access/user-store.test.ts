@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import { Errors } from '../errors/catalogue.js';
-import { openTestDatabase, type TestDatabase } from '../registry/test-database.js';
+import { openTestDatabase, type TestDatabase } from '../../test/support/registry/test-database.js';
 import type { Queryable } from '../store/database.js';
 import { ACCESS_CHANNEL } from './access-channel.js';
 import type { Role } from './permissions.js';

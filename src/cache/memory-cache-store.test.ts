@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cacheStoreContract } from './cache-store-contract.js';
+import { cacheStoreContract } from '../../test/support/cache/cache-store-contract.js';
 import { ENTRY_OVERHEAD_BYTES, MemoryCacheStore } from './memory-cache-store.js';
 
 cacheStoreContract('memory', async () => new MemoryCacheStore(() => ({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 })));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import { createRedisClient } from '../store/redis-client.js';
-import { cacheStoreContract } from './cache-store-contract.js';
+import { cacheStoreContract } from '../../test/support/cache/cache-store-contract.js';
 import { RedisCacheStore } from './redis-cache-store.js';
 
 const redisUrl = loadConfig().redis.url;

@@ -1,4 +1,5 @@
 import type { CacheStore, MemoryUsage } from './cache-store.js';
+import type { CacheCounts } from '../observability/cache-counts.js';
 import { SingleFlight } from './single-flight.js';
 
 /**
@@ -29,20 +30,6 @@ export interface AnswerCodec<T> {
 export interface Computed<T> {
   readonly value: T;
   readonly storable: boolean;
-}
-
-/** Per-model counts of this process, for `/info`. */
-export interface CacheCounts {
-  readonly hits: number;
-  readonly misses: number;
-  /** Expired answers served because the backend failed. */
-  readonly stale: number;
-}
-
-/** Hits over every lookup (a stale answer is not a hit); undefined before the first lookup. */
-export function hitRate(counts: CacheCounts): number | undefined {
-  const lookups = counts.hits + counts.misses + counts.stale;
-  return lookups === 0 ? undefined : counts.hits / lookups;
 }
 
 export interface ResponseCacheOptions {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelConfigSchema } from '../registry/model-config.js';
+import { modelConfigSchema } from '../model/model-config.js';
 import { buildManifest, deepMerge } from './build-manifest.js';
 
 const config = modelConfigSchema.parse({

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { Errors } from '../errors/catalogue.js';
-import { manifestSchema } from '../registry/manifest.js';
-import { modelConfigToManifest } from '../registry/manifest-config.js';
-import type { ModelConfig } from '../registry/model-config.js';
+import { manifestSchema } from '../model/manifest.js';
+import { modelConfigToManifest } from '../model/manifest-config.js';
+import type { ModelConfig } from '../model/model-config.js';
 
 /** A manifest as sent to the server, before the server fills in its defaults. */
 export type ManifestInput = z.input<typeof manifestSchema>;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../errors/catalogue.js';
-import { writtenModelConfigSchema, type ModelConfig } from '../registry/model-config.js';
+import { writtenModelConfigSchema, type ModelConfig } from '../model/model-config.js';
 
 const ARTIFACT = 'model.onnx';
 

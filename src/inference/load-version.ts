@@ -1,7 +1,7 @@
 import type { Backend } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
 import type { Metrics } from '../observability/metrics.js';
-import { manifestToModelConfig } from '../registry/manifest-config.js';
+import { manifestToModelConfig } from '../model/manifest-config.js';
 import { ModelScheduler } from './batching/model-scheduler.js';
 import { metricsObserver } from './metrics-observer.js';
 import type { PlannedVersion } from './model-plan.js';

@@ -1,6 +1,6 @@
 import type { Limits } from '../access/principal.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
-import type { Manifest } from '../registry/manifest.js';
+import type { Manifest } from '../model/manifest.js';
 
 /** One registered version the host may serve. */
 export interface PlannedVersion {

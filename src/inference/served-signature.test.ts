@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelSignature } from '../backends/backend.js';
-import { modelConfigSchema } from '../registry/model-config.js';
+import { modelConfigSchema } from '../model/model-config.js';
 import { resolveServedSignature } from './served-signature.js';
 
 const found: ModelSignature = {

@@ -1,5 +1,5 @@
 import type { ModelSignature, TensorSpec } from '../backends/backend.js';
-import type { ModelConfig } from '../registry/model-config.js';
+import type { ModelConfig } from '../model/model-config.js';
 
 /** The signature a model version is served with: the backend's, narrowed by model.yaml. */
 export interface ServedSignature {

@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../backends/backend.js';
-import type { ModelConfig } from '../registry/model-config.js';
+import type { ModelConfig } from '../model/model-config.js';
 import type { ModelScheduler } from './batching/model-scheduler.js';
 import type { ServedSignature } from './served-signature.js';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { hitRate, type CacheCounts } from '../cache/response-cache.js';
+import { hitRate, type CacheCounts } from './cache-counts.js';
 
 /** What the cache metrics are read from at each scrape (the response cache). */
 export interface CacheStatsSource {

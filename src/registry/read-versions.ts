@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/database.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest } from '../model/manifest.js';
 import type { VersionRecord } from './registry.js';
 
 interface VersionRow {

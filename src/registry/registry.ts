@@ -1,4 +1,4 @@
-import type { Manifest } from './manifest.js';
+import type { Manifest } from '../model/manifest.js';
 
 /** Who made a change: a user or key id, `system` for start-up seeding, `cli` without access control. */
 export type Actor = string;

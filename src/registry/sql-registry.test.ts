@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
-import { registryContract } from './registry-contract.js';
+import { registryContract } from '../../test/support/registry/registry-contract.js';
 import { SqlRegistry } from './sql-registry.js';
-import { openTestDatabase } from './test-database.js';
+import { openTestDatabase } from '../../test/support/registry/test-database.js';
 
 async function fixture(databaseUrl: string) {
   const { db, dispose } = await openTestDatabase(databaseUrl);

@@ -1,10 +1,10 @@
 import { Errors } from '../errors/catalogue.js';
 import type { Database, Queryable } from '../store/database.js';
 import { appendAudit, readAudit, type AuditChange } from './audit-log.js';
-import { manifestSchema, type Manifest } from './manifest.js';
+import { manifestSchema, type Manifest } from '../model/manifest.js';
 import { readModel, readModels } from './read-models.js';
 import { readVersions } from './read-versions.js';
-import { checkAliasName, checkName, isVersionNumber } from './registry-names.js';
+import { checkAliasName, checkName, isVersionNumber } from '../model/names.js';
 import {
   CHALLENGER, CHAMPION, PREVIOUS,
   type Actor, type AuditEntry, type ModelRecord, type Registry, type VersionRecord,

@@ -1,7 +1,7 @@
 import {
   BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, CountBreaker, handleWhen, type CircuitBreakerPolicy, type IBreaker,
 } from 'cockatiel';
-import type { ServerStatus } from '../backends/backend.js';
+import type { ServerStatus } from './upstream-control.js';
 import type { BreakerPolicy } from './resilience-policy.js';
 import { isUpstreamError } from './upstream-error.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanKind } from '@opentelemetry/api';
-import type { ServerStatus, UpstreamControl } from '../backends/backend.js';
+import type { ServerStatus, UpstreamControl } from './upstream-control.js';
 import { Errors } from '../errors/catalogue.js';
 import { runInSpan, tracer, tracingEnabled } from '../observability/tracing.js';
 import { backoffDelayMs } from './backoff.js';

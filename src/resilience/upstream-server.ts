@@ -1,4 +1,4 @@
-import type { ServerStatus } from '../backends/backend.js';
+import type { ServerStatus } from './upstream-control.js';
 import type { BreakerPolicy } from './resilience-policy.js';
 import { ServerBreaker } from './server-breaker.js';
 

@@ -15,10 +15,10 @@ import { startTracing, type Tracing } from '../observability/tracing.js';
 import { upstreamMetrics } from '../resilience/upstream-metrics.js';
 import { observeAll, upstreamLog } from '../resilience/upstream-log.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
-import type { DiskNotes } from '../registry/build-plan.js';
+import type { DiskNotes } from '../control/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
-import { RegistrySync } from '../registry/registry-sync.js';
-import { seedRegistry } from '../registry/seed-registry.js';
+import { RegistrySync } from '../control/registry-sync.js';
+import { seedRegistry } from '../control/seed-registry.js';
 import type { Registry } from '../registry/registry.js';
 import { SqlRegistry } from '../registry/sql-registry.js';
 import type { Database } from '../store/database.js';
@@ -31,7 +31,7 @@ import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
-import { syncServerLists, type ServerListSync } from './server-list-channel.js';
+import { syncServerLists, type ServerListSync } from '../control/server-list-channel.js';
 
 /** A running server. */
 export interface RunningServer {

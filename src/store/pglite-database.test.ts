@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
-import { databaseContract } from './database-contract.js';
+import { databaseContract } from '../../test/support/store/database-contract.js';
 import { openDatabase } from './open-database.js';
 
 // One directory for the file: creating a database costs seconds, reopening it a fraction.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load-config.js';
-import { databaseContract } from './database-contract.js';
+import { databaseContract } from '../../test/support/store/database-contract.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openDatabase } from './open-database.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { counterStoreContract } from './counter-store-contract.js';
+import { counterStoreContract } from '../../../test/support/access/counter-store-contract.js';
 import { MemoryCounterStore } from './memory-counter-store.js';
 
 counterStoreContract('memory', async () => new MemoryCounterStore());

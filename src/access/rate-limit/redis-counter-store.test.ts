@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../config/load-config.js';
 import { createRedisClient } from '../../store/redis-client.js';
-import { counterStoreContract } from './counter-store-contract.js';
+import { counterStoreContract } from '../../../test/support/access/counter-store-contract.js';
 import { RedisCounterStore } from './redis-counter-store.js';
 
 const redisUrl = loadConfig().redis.url;

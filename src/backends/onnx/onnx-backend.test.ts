@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { residentAfterGc } from '../../testing/resident-after-gc.js';
+import { residentAfterGc } from '../../../test/support/resident-after-gc.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Tensor } from '../../protocol/tensor.js';
-import { backendContract } from '../backend-contract.js';
+import { backendContract } from '../../../test/support/backends/backend-contract.js';
 import { OnnxBackend } from './onnx-backend.js';
-import { doubleSumSample, writeTestModels, type TestModels } from './onnx-test-models.js';
+import { doubleSumSample, writeTestModels, type TestModels } from '../../../test/support/backends/onnx/onnx-test-models.js';
 
 const never = new AbortController().signal;
 

@@ -5,7 +5,7 @@ import type { Tensor } from '../../protocol/tensor.js';
 import type { LoadedModel } from '../backend.js';
 import { OnnxBackend } from './onnx-backend.js';
 import { OnnxWorkerPool } from './onnx-worker-pool.js';
-import { doubleSumSample, HEAVY_WIDTH, writeTestModels, type TestModels } from './onnx-test-models.js';
+import { doubleSumSample, HEAVY_WIDTH, writeTestModels, type TestModels } from '../../../test/support/backends/onnx/onnx-test-models.js';
 import type { WireTensor } from './worker-messages.js';
 
 const never = new AbortController().signal;
@@ -94,7 +94,7 @@ describe('onnx worker pool (one worker)', () => {
 describe('onnx worker pool (stand-in workers)', () => {
   const warnings: string[] = [];
   const pool = new OnnxWorkerPool({
-    size: 1, intraOpThreads: 1, workerScript: new URL('./fake-onnx-worker.js', import.meta.url),
+    size: 1, intraOpThreads: 1, workerScript: new URL('../../../test/support/backends/onnx/fake-onnx-worker.js', import.meta.url),
     logger: { warn: (_details, message) => void warnings.push(message) },
   });
   const x: WireTensor = { name: 'x', type: 'float32', dims: [2], data: Float32Array.from([1, 2]) };

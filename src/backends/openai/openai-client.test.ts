@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { UpstreamError } from '../../resilience/upstream-error.js';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../../testing/fault-upstream/openai-upstream.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/fault-upstream/openai-upstream.js';
 import { OpenAiClient } from './openai-client.js';
 
 const never = new AbortController().signal;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { OnnxBackend } from '../../backends/onnx/onnx-backend.js';
-import { writeTestModels, type TestModels } from '../../backends/onnx/onnx-test-models.js';
+import { writeTestModels, type TestModels } from '../../../test/support/backends/onnx/onnx-test-models.js';
 import type { BatchRun } from './batch-observer.js';
 import { ModelScheduler } from './model-scheduler.js';
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { hitRate, type ResponseCache } from '../../cache/response-cache.js';
+import type { ResponseCache } from '../../cache/response-cache.js';
+import { hitRate } from '../../observability/cache-counts.js';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
 

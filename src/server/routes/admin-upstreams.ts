@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
-import { heldUpstreams, type HeldUpstream } from '../held-upstreams.js';
-import type { ServerListSync } from '../server-list-channel.js';
+import { heldUpstreams, type HeldUpstream } from '../../control/held-upstreams.js';
+import type { ServerListSync } from '../../control/server-list-channel.js';
 
 export interface AdminUpstreamsDeps {
   readonly host: ModelHost;

@@ -14,7 +14,7 @@ import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { SseDataParser } from '../../protocol/openai/sse.js';
 import { isUpstreamError } from '../../resilience/upstream-error.js';
 import type { UpstreamGroup } from '../../resilience/upstream-group.js';
-import { startOpenAiUpstream, type OpenAiUpstream } from '../../testing/fault-upstream/openai-upstream.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/fault-upstream/openai-upstream.js';
 import { openAiRoutes } from './openai.js';
 
 /** One server, no retries: what the routes see of a group, failures mapped as the real group does for these cases. */

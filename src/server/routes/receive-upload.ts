@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../../errors/umbral-error.js';
 import type { ArtifactStore, StoredArtifact } from '../../registry/artifact-store.js';
-import { manifestSchema, type Manifest } from '../../registry/manifest.js';
+import { manifestSchema, type Manifest } from '../../model/manifest.js';
 import { findTooDeep, TOO_DEEP } from '../../protocol/json-depth.js';
 import { findUnstorableText } from '../../store/unstorable-text.js';
 

@@ -1,0 +1,121 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Limits } from '../access/principal.js';
+import { cachePolicy } from '../cache/cache-policy.js';
+import { Errors } from '../errors/catalogue.js';
+import { isUmbralError } from '../errors/umbral-error.js';
+import type { ModelHost } from '../inference/model-host.js';
+import type { ArtifactStore } from '../registry/artifact-store.js';
+import type { DiskNotes } from './build-plan.js';
+import { hashFile } from '../registry/hash-file.js';
+import { modelConfigToManifest } from '../model/manifest-config.js';
+import type { ModelConfig } from '../model/model-config.js';
+import { readModelRepository, type ModelDefinition } from './model-repository.js';
+import { registerVersion } from './register-version.js';
+import { remoteDescriptor } from '../model/remote-descriptor.js';
+import { CHAMPION, type Registry } from '../registry/registry.js';
+
+const SYSTEM = 'system';
+
+/**
+ * Imports the on-disk model repository into the registry at start: every version file whose bytes
+ * are not yet a version of its model becomes the next version (in disk order), and a model without a
+ * champion gets its highest version as champion. Returns, per model found on disk, whether it is
+ * required and why it could not be imported, if so; a broken model never stops the others.
+ */
+export async function seedRegistry(
+  deps: { registry: Registry; artifacts: ArtifactStore; host: ModelHost; logger: Logger },
+  dir: string,
+): Promise<Map<string, DiskNotes>> {
+  const notes = new Map<string, DiskNotes>();
+  for (const definition of readModelRepository(dir)) {
+    const required = definition.config?.required ?? true;
+    const remote = definition.config !== undefined && definition.config.backend !== 'onnx';
+    const problem = definition.problem ?? await (remote ? importRemoteModel(deps, definition) : importModel(deps, definition));
+    const limits = rateLimits(definition.config?.rate_limit);
+    const fallback = definition.config?.fallback ?? [];
+    const cache = cachePolicy(definition.config?.cache);
+    notes.set(definition.name, {
+      required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}), ...(fallback.length > 0 ? { fallback } : {}),
+      ...(cache ? { cache } : {}),
+    });
+  }
+  return notes;
+}
+
+async function importModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
+  const { registry, artifacts, logger } = deps;
+  const manifest = modelConfigToManifest(definition.config as NonNullable<ModelDefinition['config']>);
+  const known = new Set((await registry.listVersions(definition.name).catch(() => [])).map((v) => v.artifactSha256));
+  const problems: string[] = [];
+  for (const file of [...definition.versions].reverse()) {
+    try {
+      // Hashing reads the file once; only bytes the store lacks are copied in (and checked on the way).
+      const sha256 = await hashFile(file.artifactPath);
+      if (known.has(sha256)) continue;
+      const artifact = (await artifacts.has(sha256))
+        ? { sha256, size: (await stat(file.artifactPath)).size }
+        : await artifacts.put(createReadStream(file.artifactPath), sha256);
+      const record = await registerVersion(deps, definition.name, artifact, manifest, SYSTEM);
+      known.add(sha256);
+      logger.info({ model: definition.name, version: record.version, from: file.artifactPath }, 'imported model version from disk');
+    } catch (error) {
+      // Another replica starting at the same moment imported the same file first: it is there.
+      if (isUmbralError(error) && error.code === Errors.duplicateVersion.code) continue;
+      problems.push(`version ${file.version} on disk (${file.artifactPath}) cannot be imported: ${(error as Error).message}`);
+    }
+  }
+  const model = await registry.getModel(definition.name);
+  if (model && model.aliases[CHAMPION] === undefined && model.latestVersion !== null) {
+    await registry.setAlias(definition.name, CHAMPION, model.latestVersion, SYSTEM);
+  }
+  for (const problem of problems) logger.error({ model: definition.name, reason: problem }, 'model version not imported');
+  return model?.latestVersion == null && problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/**
+ * A remote model's model.yaml is the authority on its endpoint: when the endpoint differs from the
+ * champion's, it becomes a version (new, or the earlier one with the same endpoint) and the champion
+ * moves to it, through the audit log like any promotion. Its servers need not be up now.
+ */
+async function importRemoteModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
+  const { registry, artifacts, logger } = deps;
+  const config = definition.config as ModelConfig;
+  try {
+    const artifact = await artifacts.put(Readable.from([remoteDescriptor(config)]));
+    const versions = await registry.listVersions(definition.name).catch(() => []);
+    const model = await registry.getModel(definition.name);
+    const champion = versions.find((v) => v.version === model?.aliases[CHAMPION]);
+    if (champion?.artifactSha256 === artifact.sha256) return undefined;
+    const version = versions.find((v) => v.artifactSha256 === artifact.sha256)?.version
+      ?? await registerRemote(deps, definition.name, artifact, config);
+    await registry.setAlias(definition.name, CHAMPION, version, SYSTEM);
+    logger.info({ model: definition.name, version, backend: config.backend }, 'remote endpoint from model.yaml is the champion');
+    return undefined;
+  } catch (error) {
+    return `its endpoint cannot be registered: ${(error as Error).message}`;
+  }
+}
+
+/** Registers a remote endpoint as a version; when another replica just did, that version. */
+async function registerRemote(deps: Parameters<typeof seedRegistry>[0], name: string, artifact: { sha256: string; size: number }, config: ModelConfig): Promise<number> {
+  try {
+    return (await registerVersion(deps, name, artifact, modelConfigToManifest(config), SYSTEM, { trialLoad: false })).version;
+  } catch (error) {
+    if (!isUmbralError(error) || error.code !== Errors.duplicateVersion.code) throw error;
+    const existing = (await deps.registry.listVersions(name)).find((v) => v.artifactSha256 === artifact.sha256);
+    if (!existing) throw error;
+    return existing.version;
+  }
+}
+
+function rateLimits(config: ModelConfig['rate_limit']): Limits | undefined {
+  if (!config) return undefined;
+  return {
+    ...(config.requests_per_second ? { requestsPerSecond: config.requests_per_second } : {}),
+    ...(config.requests_per_minute ? { requestsPerMinute: config.requests_per_minute } : {}),
+    ...(config.concurrent ? { concurrent: config.concurrent } : {}),
+  };
+}

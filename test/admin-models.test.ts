@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ECHO_MODEL_DIR, getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -146,7 +146,7 @@ describe('admin API: upload limit', () => {
 
 describe('admin API: loads that fail, loads that race, retention', () => {
   let server: TestServer;
-  const dataDir = mkdtempSync(join(tmpdir(), 'umbral-data-'));
+  const dataDir = testTempDir('umbral-data-');
   before(async () => {
     server = await startTestServer({ models: {}, overrides: { 'store.dataDir': dataDir, 'registry.retainVersions': 2 } });
     for (const k of [1, 2, 3, 4]) {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UMBRAL_VERSION } from '../src/version.js';
@@ -8,6 +7,7 @@ import { cpSync } from 'node:fs';
 import { BUNDLED_MODELS_DIR } from '../src/paths.js';
 import { runCli, serveCli } from './helpers/spawn-cli.js';
 import { ECHO_MODEL_DIR } from './helpers/test-server.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 describe('the umbral command', () => {
   it('prints help and version', async () => {
@@ -35,7 +35,7 @@ describe('the umbral command', () => {
   });
 
   it('fails the boot in --strict mode when a model is broken', async () => {
-    const repo = mkdtempSync(join(tmpdir(), 'umbral-strict-'));
+    const repo = testTempDir('umbral-strict-');
     mkdirSync(join(repo, 'broken/1'), { recursive: true });
     writeFileSync(join(repo, 'broken/1/model.onnx'), 'not a model');
     const result = await runCli(['serve', '--strict', '--models', repo, '--port', '0']);
@@ -45,7 +45,7 @@ describe('the umbral command', () => {
   });
 
   it('applies migrations with umbral migrate, once', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'umbral-migrate-'));
+    const data = testTempDir('umbral-migrate-');
     const first = await runCli(['migrate'], { UMBRAL_DATA_DIR: data });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /applied to the embedded database .*0001-registry/);
@@ -55,8 +55,8 @@ describe('the umbral command', () => {
   });
 
   it('refuses a second server on a data directory in use, saying which process holds it', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'umbral-locked-'));
-    const models = mkdtempSync(join(tmpdir(), 'umbral-models-'));
+    const data = testTempDir('umbral-locked-');
+    const models = testTempDir('umbral-models-');
     const first = await serveCli(['--models', models], { UMBRAL_DATA_DIR: data });
     try {
       const second = await runCli(['serve', '--port', '0', '--models', models], { UMBRAL_DATA_DIR: data });
@@ -68,7 +68,7 @@ describe('the umbral command', () => {
   });
 
   it('reloads the model repository on SIGHUP without a restart', async () => {
-    const models = mkdtempSync(join(tmpdir(), 'umbral-models-'));
+    const models = testTempDir('umbral-models-');
     cpSync(join(BUNDLED_MODELS_DIR, 'spam-classifier'), join(models, 'spam-classifier'), { recursive: true });
     const { child, url } = await serveCli(['--models', models]);
     try {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { PACKAGE_ROOT } from '../src/paths.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const DEPCRUISE = join(PACKAGE_ROOT, 'node_modules', '.bin', 'depcruise');
 
 /** Runs the project's dependency rules on a tree of the given files; resolves depcruise's exit code and report. */
 function cruise(files: Readonly<Record<string, string>>): { code: number; report: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'umbral-layers-'));
+  const dir = testTempDir('umbral-layers-');
   try {
     cpSync(join(PACKAGE_ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));

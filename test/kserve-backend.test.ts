@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { backendContract, type ContractFixture } from './support/backends/backend-contract.js';
 import { KserveBackend } from '../src/backends/kserve/kserve-backend.js';
 import type { Tensor } from '../src/protocol/tensor.js';
 import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test-server.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 /** The echo fixture's inputs for sample i, and the outputs it returns (each input as `<name>_out`, and the row sums of fp32). */
 function echoSample(i: number): { inputs: Tensor[]; expected: Tensor[] } {
@@ -28,7 +28,7 @@ describe('kserve backend against umbral', () => {
   let dir: string;
   before(async () => {
     inner = await startTestServer({ models: { echo: ECHO_MODEL_DIR } });
-    dir = mkdtempSync(join(tmpdir(), 'umbral-kserve-'));
+    dir = testTempDir('umbral-kserve-');
   });
   after(async () => {
     await inner.shutdown('test over');

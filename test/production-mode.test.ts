@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+
+
 import { describe, it } from 'node:test';
 import { JWT_SECRET } from './helpers/access-kit.js';
 import { runCli, serveCli } from './helpers/spawn-cli.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
-const emptyModels = () => mkdtempSync(join(tmpdir(), 'umbral-no-models-'));
+const emptyModels = () => testTempDir('umbral-no-models-');
 
 describe('UMBRAL_ENV=production', () => {
   it('refuses to start without its signing key, naming it', async () => {
@@ -26,7 +27,7 @@ describe('UMBRAL_ENV=production', () => {
   it('prints a generated admin key once on the first start, never in the log, and it works', async () => {
     const env = {
       UMBRAL_ENV: 'production', UMBRAL_JWT_SECRET: JWT_SECRET, UMBRAL_HOST: '127.0.0.1',
-      UMBRAL_MODELS_DIR: emptyModels(), UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-prod-data-')),
+      UMBRAL_MODELS_DIR: emptyModels(), UMBRAL_DATA_DIR: testTempDir('umbral-prod-data-'),
     };
     const first = await serveCli([], env);
     let key: string;

@@ -12,7 +12,8 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   while (!(await condition())) await sleep(20);
 }
 
-const WATCHED = { health_check_interval_ms: 200, retry: { max_attempts: 1 }, breaker: { consecutive_failures: 2, half_open_after_ms: 60_000 } };
+// Checks time out after the interval: long enough not to flap on a loaded machine, short enough for the test.
+const WATCHED = { health_check_interval_ms: 500, retry: { max_attempts: 1 }, breaker: { consecutive_failures: 2, half_open_after_ms: 60_000 } };
 
 describe('readiness: a model answered by its fallback keeps the replica ready', { timeout: 60_000 }, () => {
   let primary: KserveUpstream;
@@ -74,8 +75,9 @@ describe('readiness: a model answered by its fallback keeps the replica ready', 
     assert.deepEqual(report.body.fallbacks, {});
     backup.setReady(true);
     primary.setReady(true);
-    await until(async () => (await ready()).status === 200);
-    assert.equal(lines('upstream server is healthy again').length, recovered + 2);
+    // Each server's recovery is logged, once it is seen (a line each, whichever check sees it first).
+    await until(() => lines('upstream server is healthy again').length >= recovered + 2);
+    assert.equal((await ready()).status, 200);
   });
 
   it('logs a breaker opening once, however many calls it then refuses', async () => {

@@ -1,31 +1,29 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
 import { inferScale, scaleModel, uploadVersion } from './helpers/scale-model.js';
 import { DEFAULT_MODELS, startTestServer } from './helpers/test-server.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const databaseUrl = loadConfig().store.databaseUrl;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: the two-replica test needs a PostgreSQL server';
 
 describe('two replicas on one PostgreSQL', { skip }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
-  const artifacts = mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-'));
+  const artifacts = testTempDir('umbral-shared-artifacts-');
   const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
   before(async () => {
     const env = {
       DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_ARTIFACTS_DIR: artifacts,
-      UMBRAL_MODELS_DIR: mkdtempSync(join(tmpdir(), 'umbral-empty-models-')), UMBRAL_ONNX_WORKERS: '1',
+      UMBRAL_MODELS_DIR: testTempDir('umbral-empty-models-'), UMBRAL_ONNX_WORKERS: '1',
       UMBRAL_REGISTRY_RESYNC_MS: '600000',
     };
     // The first migrates the schema; the second starts against it.
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-a-') }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-b-') }));
   });
   after(() => stopReplicas(replicas, databaseUrl, schema));
 
@@ -52,7 +50,7 @@ describe('two replicas on one PostgreSQL', { skip }, () => {
 describe('replicas starting together on one model repository', { skip }, () => {
   it('create the schema and import each model once, with no error, whichever replica gets there first', async () => {
     const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
-    const overrides = { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': schema, 'store.artifactsDir': mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')) };
+    const overrides = { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': schema, 'store.artifactsDir': testTempDir('umbral-shared-artifacts-') };
     const starts = await Promise.allSettled([startTestServer({ overrides }), startTestServer({ overrides })]);
     const servers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
     try {

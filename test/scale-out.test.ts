@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
@@ -11,6 +10,7 @@ import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const { store: { databaseUrl }, redis: { url: redisUrl } } = loadConfig();
 const skip = !databaseUrl ? 'DATABASE_URL is not set: the two-replica access test needs a PostgreSQL server'
@@ -22,7 +22,7 @@ const X = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [2] }] 
  * and `remote`, served by the KServe server at `upstream`.
  */
 function modelRepository(upstream: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'umbral-cached-models-'));
+  const dir = testTempDir('umbral-cached-models-');
   mkdirSync(join(dir, 'cached/1'), { recursive: true });
   writeFileSync(join(dir, 'cached/1/model.onnx'), scaleModel(3));
   writeFileSync(join(dir, 'cached/model.yaml'), 'max_batch_size: 8\ncache:\n  ttl_seconds: 60\n');
@@ -43,12 +43,12 @@ describe('two umbral processes on one PostgreSQL and one Redis', { skip }, () =>
     upstreams.push(...await Promise.all([startKserveUpstream(), startKserveUpstream()]));
     const env = {
       DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, REDIS_URL: redisUrl, UMBRAL_REDIS_PREFIX: `${schema}:`,
-      UMBRAL_ARTIFACTS_DIR: mkdtempSync(join(tmpdir(), 'umbral-shared-artifacts-')),
+      UMBRAL_ARTIFACTS_DIR: testTempDir('umbral-shared-artifacts-'),
       UMBRAL_MODELS_DIR: modelRepository((upstreams[0] as KserveUpstream).httpUrl), UMBRAL_ONNX_WORKERS: '1',
       UMBRAL_REGISTRY_RESYNC_MS: '600000', UMBRAL_AUTH: 'on', UMBRAL_ADMIN_KEY: ADMIN_KEY, UMBRAL_JWT_SECRET: JWT_SECRET,
     };
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-a-') }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-b-') }));
     const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
     assert.equal((await uploadVersion(a.url, 'scale', scaleModel(1), { alias: 'champion', credential: ADMIN_KEY })).status, 201);
     await within(2000, async () => (await call(b, 'GET', '/v2/models/scale/ready', { credential: ADMIN_KEY })).status === 200);

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
 import { ADMIN_KEY, JWT_SECRET, call, createUser, login } from './helpers/access-kit.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { serveCli } from './helpers/spawn-cli.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const { databaseUrl } = loadConfig().store;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: the two-replica session test needs a PostgreSQL server';
@@ -21,12 +19,12 @@ describe('revoked sessions across two replicas on one PostgreSQL', { skip }, () 
   const replicas: Array<Awaited<ReturnType<typeof serveCli>>> = [];
   before(async () => {
     const env = {
-      DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_MODELS_DIR: mkdtempSync(join(tmpdir(), 'umbral-empty-models-')),
+      DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_MODELS_DIR: testTempDir('umbral-empty-models-'),
       UMBRAL_REGISTRY_RESYNC_MS: '600000', UMBRAL_AUTH: 'on', UMBRAL_ADMIN_KEY: ADMIN_KEY, UMBRAL_JWT_SECRET: JWT_SECRET,
     };
     // The first migrates the schema; the second starts against it.
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-a-')) }));
-    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-b-')) }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-a-') }));
+    replicas.push(await serveCli([], { ...env, UMBRAL_DATA_DIR: testTempDir('umbral-b-') }));
   });
   after(() => stopReplicas(replicas, databaseUrl, schema));
 

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config/load-config.js';
@@ -11,6 +10,7 @@ import { BUNDLED_MODELS_DIR } from '../src/paths.js';
 import { grpcClient, rpc } from './helpers/grpc-client.js';
 import { stopReplicas, within } from './helpers/replica-kit.js';
 import { CLI, runCli } from './helpers/spawn-cli.js';
+import { testTempDir } from './helpers/temp-dir.js';
 
 const { store: { databaseUrl }, redis: { url: redisUrl } } = loadConfig();
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: `umbral serve --workers` needs a PostgreSQL server';
@@ -43,7 +43,7 @@ describe('umbral serve --workers', () => {
   });
 
   it('exits 1, leaving no worker behind, when a worker cannot start', { skip, timeout: 60_000 }, async () => {
-    const models = mkdtempSync(join(tmpdir(), 'umbral-broken-models-'));
+    const models = testTempDir('umbral-broken-models-');
     mkdirSync(join(models, 'broken/1'), { recursive: true });
     writeFileSync(join(models, 'broken/1/model.onnx'), 'not an onnx file');
     const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
@@ -69,7 +69,7 @@ describe('umbral serve --workers', () => {
       primary = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--workers', '2'], {
         env: {
           PATH: process.env.PATH, DATABASE_URL: databaseUrl, UMBRAL_DATABASE_SCHEMA: schema, UMBRAL_GRPC_PORT: '0',
-          UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-workers-')), UMBRAL_MODELS_DIR: BUNDLED_MODELS_DIR, UMBRAL_ONNX_WORKERS: '1',
+          UMBRAL_DATA_DIR: testTempDir('umbral-workers-'), UMBRAL_MODELS_DIR: BUNDLED_MODELS_DIR, UMBRAL_ONNX_WORKERS: '1',
           ...(redisUrl ? { REDIS_URL: redisUrl, UMBRAL_REDIS_PREFIX: `${schema}:` } : {}),
         },
       });

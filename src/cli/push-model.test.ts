@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import { BUNDLED_MODELS_DIR } from '../paths.js';
 import { AdminClient } from './admin-client.js';
 import { ClientError } from './client-error.js';
 import { pushModel, type PushAction } from './push-model.js';
+import { testTempDir } from '../../test/helpers/temp-dir.js';
 
 const SPAM_DIR = join(BUNDLED_MODELS_DIR, 'spam-classifier');
 const SPAM_SHA256 = createHash('sha256').update(readFileSync(join(SPAM_DIR, '1/model.onnx'))).digest('hex');
@@ -93,7 +93,7 @@ describe('pushModel', () => {
   });
 
   it('reports an invalid manifest before sending anything', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'umbral-manifest-')), 'manifest.json');
+    const file = join(testTempDir('umbral-manifest-'), 'manifest.json');
     writeFileSync(file, JSON.stringify({ metrics: { accuracy: 'great' } }));
     await assert.rejects(push({ manifestFile: file }), { code: 'UMBRAL_ERR_MANIFEST_INVALID' });
     writeFileSync(file, '{not json');

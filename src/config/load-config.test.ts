@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isUmbralError } from '../errors/umbral-error.js';
 import { loadConfig } from './load-config.js';
+import { testTempDir } from '../../test/helpers/temp-dir.js';
 
 function yamlFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'umbral-config-')), 'umbral.yaml');
+  const file = join(testTempDir('umbral-config-'), 'umbral.yaml');
   writeFileSync(file, text);
   return file;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyVersionPolicy, readModelRepository } from './model-repository.js';
+import { testTempDir } from '../../test/helpers/temp-dir.js';
 
 function repository(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'umbral-repo-'));
+  const root = testTempDir('umbral-repo-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { databaseContract } from '../../test/support/store/database-contract.js';
 import { openDatabase } from './open-database.js';
+import { testTempDir } from '../../test/helpers/temp-dir.js';
 
 // One directory for the file: creating a database costs seconds, reopening it a fraction.
-const dataDir = mkdtempSync(join(tmpdir(), 'umbral-pglite-'));
+const dataDir = testTempDir('umbral-pglite-');
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 const open = () => openDatabase({ dataDir, databaseUrl: '' });
 

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
+import { testTempDir } from './temp-dir.js';
 
 export const CLI = join(PACKAGE_ROOT, 'bin/umbral.js');
 
@@ -11,7 +10,7 @@ export const CLI = join(PACKAGE_ROOT, 'bin/umbral.js');
  * port (so that servers never collide on the default), then `env`.
  */
 function childEnv(env: Record<string, string>): Record<string, string | undefined> {
-  return { PATH: process.env.PATH, UMBRAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'umbral-cli-data-')), UMBRAL_GRPC_PORT: '0', ...env };
+  return { PATH: process.env.PATH, UMBRAL_DATA_DIR: testTempDir('umbral-cli-data-'), UMBRAL_GRPC_PORT: '0', ...env };
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */

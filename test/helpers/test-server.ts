@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -7,6 +6,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { BUNDLED_MODELS_DIR, PACKAGE_ROOT } from '../../src/paths.js';
 import type { RouteAccessEntry } from '../../src/server/plugins/access-control.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { testTempDir } from './temp-dir.js';
 
 export const ECHO_MODEL_DIR = join(PACKAGE_ROOT, 'test/fixtures/models/echo');
 
@@ -37,7 +37,7 @@ export const DEFAULT_MODELS = {
 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const repo = mkdtempSync(join(tmpdir(), 'umbral-models-'));
+  const repo = testTempDir('umbral-models-');
   for (const [name, dir] of Object.entries(options.models ?? DEFAULT_MODELS)) cpSync(dir, join(repo, name), { recursive: true });
   for (const [name, files] of Object.entries(options.extraModels ?? {})) {
     for (const [path, content] of Object.entries(files)) {
@@ -49,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({
     env: {},
     overrides: {
-      'server.port': 0, 'grpc.port': 0, 'models.dir': repo, 'store.dataDir': mkdtempSync(join(tmpdir(), 'umbral-data-')),
+      'server.port': 0, 'grpc.port': 0, 'models.dir': repo, 'store.dataDir': testTempDir('umbral-data-'),
       'onnx.workers': 1, 'log.level': 'info', ...options.overrides,
     },
   });

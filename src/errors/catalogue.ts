@@ -160,6 +160,11 @@ export const Errors = {
     `version ${version} of model '${model}' is pointed to by ${aliases.join(', ')}; move those aliases first`),
   nothingToPromote: define('UMBRAL_ERR_NOTHING_TO_PROMOTE', { status: 409 }, (model: string, missing: string) =>
     `model '${model}' has no '${missing}' alias; set it first`),
+  policyInvalid: define('UMBRAL_ERR_POLICY_INVALID', { status: 400 }, (problems: string[]) =>
+    problems.length === 1 ? `the policy is invalid: ${problems[0]}`
+      : `the policy is invalid (${problems.length} problems): ${problems.join('; ')}`),
+  policyConflict: define('UMBRAL_ERR_POLICY_CONFLICT', { status: 412 }, (model: string, current: number, expected: number) =>
+    `the policy of model '${model}' is at revision ${current}, not the ${expected} this change was based on; read it again and reapply the change`),
   artifactHashMismatch: define('UMBRAL_ERR_ARTIFACT_HASH_MISMATCH', { status: 400 }, (expected: string, actual: string) =>
     `the artifact's sha256 is ${actual}, not the ${expected} that was sent; the upload was corrupted or the hash is wrong`),
   artifactTooLarge: define('UMBRAL_ERR_ARTIFACT_TOO_LARGE', { status: 413 }, (limitBytes: number) =>

@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { cacheSectionSchema } from './cache-section.js';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
+import { cacheSectionSchema } from './cache-section.js';
+import {
+  dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+} from './policy-sections.js';
+
+export { dynamicBatchingSchema } from './policy-sections.js';
 
 /**
  * `<models>/<name>/model.yaml`: optional overrides and serving settings of one model, in the style of
@@ -20,34 +25,8 @@ const versionPolicy = z.union([
   z.object({ specific: z.object({ versions: z.array(z.number().int().nonnegative()).min(1) }).strict() }).strict(),
 ]);
 
-/** Triton-style dynamic batching settings (model.yaml `dynamic_batching`, manifest `serving.dynamic_batching`). */
-export const dynamicBatchingSchema = z.object({
-  max_queue_delay_microseconds: z.number().int().nonnegative().default(0),
-  preferred_batch_size: z.array(z.number().int().positive()).default([]),
-  /** Requests waiting at most; past it callers get 503 with Retry-After. */
-  max_queue_size: z.number().int().positive().optional(),
-  /**
-   * Admission by queueing time: when a request would wait longer than this behind the requests the
-   * server holds for the model (src/inference/admission/), it is refused at once with 503 and Retry-After.
-   */
-  max_queue_wait_ms: z.number().int().positive().optional(),
-}).strict();
-
-/** Per-caller limits on this model (each key or user gets its own counts); absent fields = no limit. */
-const rateLimitSchema = z.object({
-  requests_per_second: z.number().int().positive().optional(),
-  requests_per_minute: z.number().int().positive().optional(),
-  concurrent: z.number().int().positive().optional(),
-}).strict();
-
 /** Backends a model.yaml may name; `kserve` and `openai` serve from remote servers (no version directories). */
 export const BACKEND_KINDS = ['onnx', 'kserve', 'openai'] as const;
-
-/**
- * A remote backend's own section (`kserve:` or `openai:`), checked by that backend's descriptor
- * schema when the model is imported; here only its presence and shape as a mapping.
- */
-const remoteSection = z.record(z.string(), z.unknown());
 
 export const modelConfigSchema = z.object({
   backend: z.enum(BACKEND_KINDS).default('onnx'),
@@ -64,16 +43,20 @@ export const modelConfigSchema = z.object({
   /** Response cache of this model: TTL, in-memory bounds, scope, LLM determinism (src/cache/cache-policy.ts). */
   cache: cacheSectionSchema.optional(),
   /** Endpoint of a `backend: kserve` model: servers, protocol, upstream model name (src/backends/kserve/kserve-descriptor.ts). */
-  kserve: remoteSection.optional(),
+  kserve: remoteSectionSchema.optional(),
   /** Endpoint of a `backend: openai` model: base URLs, key variable, upstream model name (src/backends/openai/openai-descriptor.ts). */
-  openai: remoteSection.optional(),
+  openai: remoteSectionSchema.optional(),
   /** Deadline, retries, retry budget, circuit breaker and health checks of a remote model (src/resilience/resilience-config.ts). */
-  resilience: remoteSection.optional(),
-  /**
-   * Models (`name` or `name:version`) that answer, in order, when this one cannot: its servers are
-   * down or their breakers open, its queue is full, or its deadline passed.
-   */
-  fallback: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}(:[A-Za-z0-9_.-]+)?$/, 'use a model name, or name:version')).default([]),
+  resilience: remoteSectionSchema.optional(),
+  /** Models (`name` or `name:version`) that answer, in order, when this one cannot (policy-sections.ts). */
+  fallback: fallbackSchema.default([]),
+  /** This model's own request deadline and element limit, in place of the server's. */
+  limits: limitsSchema.optional(),
+  /** Reserved policy sections (policy-sections.ts): stored and versioned with the policy. */
+  prediction_log: predictionLogSchema.optional(),
+  traffic: reservedSectionSchema.optional(),
+  drift: reservedSectionSchema.optional(),
+  promotion: reservedSectionSchema.optional(),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),
   version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),

@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical-json.js';
 import type { ModelConfig } from './model-config.js';
 
 /**
@@ -9,13 +10,4 @@ export function remoteDescriptor(config: ModelConfig): Uint8Array {
   const kind = config.backend as 'kserve' | 'openai';
   const descriptor = { backend: kind, [kind]: config[kind] ?? {}, resilience: config.resilience ?? {} };
   return new TextEncoder().encode(canonicalJson(descriptor));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

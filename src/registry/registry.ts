@@ -1,4 +1,6 @@
 import type { Manifest } from '../model/manifest.js';
+import type { PolicyDocument } from '../model/policy.js';
+import type { PolicyChange } from '../model/policy-diff.js';
 
 /** Who made a change: a user or key id, `system` for start-up seeding, `cli` without access control. */
 export type Actor = string;
@@ -34,11 +36,31 @@ export interface AuditEntry {
   readonly at: Date;
   readonly action:
     | 'model.create' | 'version.create' | 'version.delete' | 'version.retire' | 'version.tag' | 'version.untag'
-    | 'alias.set' | 'alias.delete' | 'promote' | 'rollback';
+    | 'alias.set' | 'alias.delete' | 'promote' | 'rollback' | 'policy.set';
   /** The alias or tag concerned, when any. */
   readonly subject: string | null;
   readonly from: string | null;
   readonly to: string | null;
+}
+
+/** A model's serving policy as stored (src/model/policy.ts); a model that never had one has none. */
+export interface PolicyRecord {
+  readonly model: string;
+  /** 1 for the first policy, one more for each change. */
+  readonly revision: number;
+  /** The policy as written: model.yaml's keys, only those given. */
+  readonly policy: PolicyDocument;
+  readonly updatedBy: Actor;
+  readonly updatedAt: Date;
+}
+
+/** One revision of a model's policy: who made it, when, what changed, and the policy it made. */
+export interface PolicyRevision {
+  readonly revision: number;
+  readonly actor: Actor;
+  readonly at: Date;
+  readonly changes: readonly PolicyChange[];
+  readonly policy: PolicyDocument;
 }
 
 /** The aliases promote and rollback move. */
@@ -75,4 +97,22 @@ export interface Registry {
   applyRetention(model: string, keep: number, actor: Actor): Promise<number[]>;
   /** Audit entries of a model, newest first. */
   history(model: string, options?: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
+  /** The model's policy; undefined when none was ever set (the defaults apply). 404 for an unknown model. */
+  getPolicy(model: string): Promise<PolicyRecord | undefined>;
+  /** Every stored policy. */
+  listPolicies(): Promise<PolicyRecord[]>;
+  /**
+   * Replaces the model's policy (checked by the caller) as a new revision, with its history entry
+   * and an audit entry in the same transaction. `expectedRevision` (0 = none yet) refuses with 412
+   * a change based on an older revision. A policy equal to the current one changes nothing.
+   */
+  setPolicy(model: string, policy: PolicyDocument, actor: Actor, options?: { expectedRevision?: number }): Promise<PolicyRecord>;
+  /**
+   * The policy a model.yaml holds, identified by `sha256`: written as a new revision when it differs
+   * from the model.yaml that last wrote the policy (the file changed), left alone otherwise, so that
+   * changes made since through the admin API stand. Resolves the policy now stored.
+   */
+  seedPolicy(model: string, policy: PolicyDocument, sha256: string, actor: Actor): Promise<PolicyRecord | undefined>;
+  /** Revisions of a model's policy, newest first; only those before `beforeRevision` when given. */
+  policyHistory(model: string, options?: { limit?: number; beforeRevision?: number }): Promise<PolicyRevision[]>;
 }

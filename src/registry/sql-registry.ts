@@ -3,11 +3,13 @@ import type { Database, Queryable } from '../store/database.js';
 import { appendAudit, readAudit, type AuditChange } from './audit-log.js';
 import { manifestSchema, type Manifest } from '../model/manifest.js';
 import { readModel, readModels } from './read-models.js';
+import { readPolicies, readPolicyHistory, writePolicy } from './policies.js';
 import { readVersions } from './read-versions.js';
+import type { PolicyDocument } from '../model/policy.js';
 import { checkAliasName, checkName, isVersionNumber } from '../model/names.js';
 import {
   CHALLENGER, CHAMPION, PREVIOUS,
-  type Actor, type AuditEntry, type ModelRecord, type Registry, type VersionRecord,
+  type Actor, type AuditEntry, type ModelRecord, type PolicyRecord, type PolicyRevision, type Registry, type VersionRecord,
 } from './registry.js';
 
 /** The notification channel every registry change is announced on; the payload is the model name. */
@@ -220,6 +222,46 @@ export class SqlRegistry implements Registry {
     return readAudit(this.db, model, Math.min(limit, HISTORY_MAX_LIMIT), beforeId);
   }
 
+  async getPolicy(model: string): Promise<PolicyRecord | undefined> {
+    if (!(await readModel(this.db, model))) throw Errors.modelNotFound(model);
+    const [record] = await readPolicies(this.db, model);
+    return record && withoutSeed(record);
+  }
+
+  async listPolicies(): Promise<PolicyRecord[]> {
+    return (await readPolicies(this.db)).map(withoutSeed);
+  }
+
+  setPolicy(model: string, policy: PolicyDocument, actor: Actor, options: { expectedRevision?: number } = {}): Promise<PolicyRecord> {
+    return this.change(model, actor, async (tx, log) => {
+      await lockModel(tx, model);
+      const { record, changes, previous } = await writePolicy(tx, model, policy, actor, { expectedRevision: options.expectedRevision });
+      if (changes.length > 0) await log({ action: 'policy.set', subject: `revision ${record.revision}`, from: previous || null, to: record.revision });
+      return record;
+    });
+  }
+
+  seedPolicy(model: string, policy: PolicyDocument, sha256: string, actor: Actor): Promise<PolicyRecord | undefined> {
+    return this.change(model, actor, async (tx, log) => {
+      await lockModel(tx, model);
+      const [current] = await readPolicies(tx, model);
+      if (current && current.seededSha256 === sha256) return withoutSeed(current);
+      const { record, changes, previous } = await writePolicy(tx, model, policy, actor, { seededSha256: sha256 });
+      if (changes.length > 0) await log({ action: 'policy.set', subject: `revision ${record.revision}`, from: previous || null, to: record.revision });
+      return record;
+    });
+  }
+
+  async policyHistory(model: string, options: { limit?: number; beforeRevision?: number } = {}): Promise<PolicyRevision[]> {
+    const { limit = HISTORY_DEFAULT_LIMIT, beforeRevision } = options;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw Errors.invalidRequest('limit', 'must be a positive integer');
+    if (beforeRevision !== undefined && (!Number.isSafeInteger(beforeRevision) || beforeRevision < 1)) {
+      throw Errors.invalidRequest('before', 'must be a revision number');
+    }
+    if (!(await readModel(this.db, model))) throw Errors.modelNotFound(model);
+    return readPolicyHistory(this.db, model, Math.min(limit, HISTORY_MAX_LIMIT), beforeRevision);
+  }
+
   /**
    * Runs one change in one transaction: `work` logs what it does; when it logged anything, replicas
    * are notified (on commit). A throw rolls everything back, so a refused request changes nothing.
@@ -235,6 +277,10 @@ export class SqlRegistry implements Registry {
       return result;
     });
   }
+}
+
+function withoutSeed({ model, revision, policy, updatedBy, updatedAt }: PolicyRecord): PolicyRecord {
+  return { model, revision, policy, updatedBy, updatedAt };
 }
 
 function parseManifest(manifest: Manifest): Manifest {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CHALLENGER, CHAMPION, PREVIOUS } from '../../../src/registry/registry.js';
+import { policyContract } from './policy-contract.js';
 import { refusalContract } from './registry-refusal-contract.js';
 import { artifact, freshName, MANIFEST, type RegistryFixture } from './registry-test-kit.js';
 
@@ -217,6 +218,7 @@ export function registryContract(name: string, open: () => Promise<RegistryFixtu
     });
 
     refusalContract(get);
+    policyContract(get);
   });
 }
 

@@ -39,8 +39,6 @@ export interface AccessDeps {
   readonly db: Database;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Per-caller limits of a model (model.yaml `rate_limit`). */
-  readonly modelLimits: (model: string) => Limits | undefined;
   /** Shows the generated bootstrap admin key to the operator, once; never through the logger. */
   readonly announce: (text: string) => void;
 }
@@ -74,7 +72,7 @@ export async function openAccess(deps: AccessDeps): Promise<Access> {
       verifyAccessToken: (token) => tokens.verify(token), tokenIssuer, ...(oidc ? { oidc } : {}),
     });
     const limiter = new RateLimiter({
-      store: counters.rateLimits, leaseMs: config.server.requestTimeoutMs + 5_000, modelLimits: deps.modelLimits,
+      store: counters.rateLimits, leaseMs: config.server.requestTimeoutMs + 5_000,
       defaults: limiterDefaults(config),
     });
     const throttle = new LoginThrottle(counters.logins, {

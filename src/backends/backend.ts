@@ -34,6 +34,8 @@ export interface LoadRequest {
    * openai) a JSON endpoint descriptor (`RemoteDescriptor`, written by the registry from model.yaml).
    */
   readonly artifactPath: string;
+  /** Remote backends: the servers to use in place of the descriptor's (the model's policy lists them). */
+  readonly servers?: readonly string[];
 }
 
 /** One call into a loaded model. Inputs are already checked against the signature. */

@@ -1,46 +1,89 @@
 import type { Limits } from '../access/principal.js';
-import type { CachePolicy } from '../cache/cache-policy.js';
-import type { ModelPlan } from '../inference/model-plan.js';
+import { cachePolicy } from '../cache/cache-policy.js';
+import type { ModelPlan, ServingLimits } from '../inference/model-plan.js';
+import type { Manifest } from '../model/manifest.js';
+import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from '../registry/registry.js';
 
-/** What the on-disk repository says of a model beside the registry: readiness and import problems. */
-export interface DiskNotes {
-  readonly required: boolean;
+/** What seeding from the on-disk repository found of a model beside the registry. */
+export interface SeedNote {
+  /** Why the model cannot be served at all (a broken model.yaml, an artifact that cannot be imported). */
   readonly problem?: string;
-  /** model.yaml `rate_limit`, per caller. */
-  readonly limits?: Limits;
-  /** model.yaml `fallback`: models (`name` or `name:version`) that answer when this one cannot. */
-  readonly fallback?: readonly string[];
-  /** model.yaml `cache`, when present and enabled. */
-  readonly cache?: CachePolicy;
+  /** model.yaml's policy: the one in force for a model the registry does not hold (it could not be imported). */
+  readonly policy: PolicyDocument;
 }
 
-/** The serving plan of one model: its live versions, aliases, and champion (else latest) as default. */
+/**
+ * The serving plan of one model: its live versions, aliases, champion (else latest) as default,
+ * and how its policy says to serve them (src/model/policy.ts).
+ */
 export function buildPlan(
   model: ModelRecord,
   versions: readonly VersionRecord[],
   artifacts: ArtifactStore,
-  notes: DiskNotes | undefined,
+  document: PolicyDocument | undefined,
+  note: SeedNote | undefined,
 ): ModelPlan {
   const aliases = Object.fromEntries(Object.entries(model.aliases).map(([alias, v]) => [alias, String(v)]));
   const champion = aliases[CHAMPION];
   const latest = versions[0] ? String(versions[0].version) : undefined;
+  const { policy, problem } = checked(document ?? note?.policy ?? {});
   return {
     name: model.name,
     // A model with nothing to serve yet (just created) does not hold the server's readiness back.
-    required: versions.length > 0 && (notes?.required ?? true),
-    problem: versions.length === 0 ? (notes?.problem ?? 'it has no version yet') : undefined,
-    versions: versions.map((v) => ({ version: String(v.version), artifactPath: artifacts.path(v.artifactSha256), manifest: v.manifest })),
+    required: versions.length > 0 && (policy.required ?? true),
+    problem: versions.length === 0 ? (note?.problem ?? 'it has no version yet') : problem,
+    versions: versions.map((v) => ({ version: String(v.version), artifactPath: artifacts.path(v.artifactSha256), manifest: served(v.manifest, policy) })),
     aliases,
     defaultVersion: champion ?? latest,
-    ...(notes?.limits ? { limits: notes.limits } : {}),
-    ...(notes?.fallback ? { fallback: notes.fallback } : {}),
-    ...(notes?.cache ? { cache: notes.cache } : {}),
+    ...servingOf(policy),
   };
 }
 
 /** A plan for a model that exists only on disk and could not be imported. */
-export function brokenPlan(name: string, notes: DiskNotes & { problem: string }): ModelPlan {
-  return { name, required: notes.required, problem: notes.problem, versions: [], aliases: {}, defaultVersion: undefined };
+export function brokenPlan(name: string, note: SeedNote & { problem: string }): ModelPlan {
+  const { policy } = checked(note.policy);
+  return { name, required: policy.required ?? true, problem: note.problem, versions: [], aliases: {}, defaultVersion: undefined };
+}
+
+/** The policy's parts the data plane reads per request. */
+function servingOf(policy: ModelPolicy): Partial<ModelPlan> {
+  const limits = rateLimits(policy.rate_limit);
+  const cache = cachePolicy(policy.cache);
+  const serving: ServingLimits = {
+    ...(policy.limits?.timeout_ms ? { timeoutMs: policy.limits.timeout_ms } : {}),
+    ...(policy.limits?.max_elements ? { maxElements: policy.limits.max_elements } : {}),
+  };
+  const servers = policy.kserve?.servers ?? policy.openai?.base_urls;
+  return {
+    ...(limits ? { limits } : {}),
+    ...(policy.fallback && policy.fallback.length > 0 ? { fallback: policy.fallback } : {}),
+    ...(cache ? { cache } : {}),
+    ...(Object.keys(serving).length > 0 ? { serving } : {}),
+    ...(Array.isArray(servers) && servers.every((s) => typeof s === 'string') ? { servers: servers as string[] } : {}),
+  };
+}
+
+/** A version's manifest as this policy serves it: the policy's dynamic batching in place of the version's own. */
+function served(manifest: Manifest, policy: ModelPolicy): Manifest {
+  if (!policy.dynamic_batching) return manifest;
+  return { ...manifest, serving: { ...manifest.serving, dynamic_batching: policy.dynamic_batching } };
+}
+
+/** A stored policy is checked when it is written; one that no longer checks (an older release wrote it) serves on defaults. */
+function checked(document: PolicyDocument): { policy: ModelPolicy; problem?: string } {
+  const parsed = parsePolicy(document);
+  if ('policy' in parsed) return { policy: parsed.policy };
+  return { policy: {}, problem: `its stored policy is invalid (${parsed.problems.join('; ')}); the defaults apply` };
+}
+
+function rateLimits(config: ModelPolicy['rate_limit']): Limits | undefined {
+  if (!config) return undefined;
+  const limits: Limits = {
+    ...(config.requests_per_second ? { requestsPerSecond: config.requests_per_second } : {}),
+    ...(config.requests_per_minute ? { requestsPerMinute: config.requests_per_minute } : {}),
+    ...(config.concurrent ? { concurrent: config.concurrent } : {}),
+  };
+  return Object.keys(limits).length > 0 ? limits : undefined;
 }

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { createHash } from 'node:crypto';
 import { writtenModelConfigSchema, type ModelConfig, type VersionPolicy } from '../model/model-config.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import { policyOfModelYaml, type PolicyDocument } from '../model/policy.js';
 
 /** One model found on disk: its settings and the versions its policy selects. */
 export interface ModelDefinition {
@@ -12,6 +15,10 @@ export interface ModelDefinition {
   readonly versions: readonly ModelVersionFile[];
   /** Why the model cannot be served at all (broken model.yaml, no version), if so. */
   readonly problem?: string;
+  /** The policy keys model.yaml sets, as written (empty without a model.yaml, or with a broken one). */
+  readonly policy: PolicyDocument;
+  /** SHA-256 of that policy's canonical JSON: which model.yaml seeded a stored policy. */
+  readonly policySha256: string;
 }
 
 export interface ModelVersionFile {
@@ -41,9 +48,10 @@ export function readModelRepository(dir: string): ModelDefinition[] {
 
 function readModel(name: string, dir: string): ModelDefinition {
   const parsed = readModelConfig(join(dir, 'model.yaml'));
-  if ('problem' in parsed) return { name, config: undefined, versions: [], problem: parsed.problem };
+  if ('problem' in parsed) return { name, config: undefined, versions: [], problem: parsed.problem, ...seedOf({}) };
+  const seed = seedOf(policyOfModelYaml(parsed.raw));
   // A remote model's only "artifact" is its endpoint, written by the registry from model.yaml.
-  if (parsed.config.backend !== 'onnx') return { name, config: parsed.config, versions: [] };
+  if (parsed.config.backend !== 'onnx') return { name, config: parsed.config, versions: [], ...seed };
   const available = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name) && existsSync(join(dir, entry.name, ARTIFACT)))
     .map((entry) => Number(entry.name))
@@ -54,12 +62,16 @@ function readModel(name: string, dir: string): ModelDefinition {
     const why = available.length === 0
       ? `no version directory with a ${ARTIFACT} (expected ${dir}/<version>/${ARTIFACT})`
       : `version_policy selects none of the versions on disk (${available.join(', ')})`;
-    return { name, config: parsed.config, versions, problem: why };
+    return { name, config: parsed.config, versions, problem: why, ...seed };
   }
-  return { name, config: parsed.config, versions };
+  return { name, config: parsed.config, versions, ...seed };
 }
 
-function readModelConfig(file: string): { config: ModelConfig } | { problem: string } {
+function seedOf(policy: PolicyDocument): { policy: PolicyDocument; policySha256: string } {
+  return { policy, policySha256: createHash('sha256').update(canonicalJson(policy)).digest('hex') };
+}
+
+function readModelConfig(file: string): { config: ModelConfig; raw: unknown } | { problem: string } {
   let raw: unknown = {};
   if (existsSync(file)) {
     try {
@@ -69,7 +81,7 @@ function readModelConfig(file: string): { config: ModelConfig } | { problem: str
     }
   }
   const checked = writtenModelConfigSchema.safeParse(raw);
-  if (checked.success) return { config: checked.data };
+  if (checked.success) return { config: checked.data, raw };
   const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   return { problem: `model.yaml is invalid: ${problems.join('; ')}` };
 }

@@ -3,7 +3,7 @@ import type { ModelHost } from '../inference/model-host.js';
 import type { ModelPlan } from '../inference/model-plan.js';
 import type { Database } from '../store/database.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
-import { brokenPlan, buildPlan, type DiskNotes } from './build-plan.js';
+import { brokenPlan, buildPlan, type SeedNote } from './build-plan.js';
 import type { Registry } from '../registry/registry.js';
 import { REGISTRY_CHANNEL } from '../registry/sql-registry.js';
 
@@ -14,12 +14,12 @@ export interface RegistrySyncDeps {
   readonly db: Database;
   readonly logger: Logger;
   readonly resyncIntervalMs: number;
-  /** What the on-disk repository said at start (readiness flags, models that could not be imported). */
-  readonly notes: ReadonlyMap<string, DiskNotes>;
+  /** What seeding from the on-disk repository found (models that could not be imported, model.yaml policies). */
+  readonly notes: ReadonlyMap<string, SeedNote>;
 }
 
 /**
- * Keeps what this process serves equal to the registry: every model at start, one model on each
+ * Keeps what this process serves equal to the registry (versions, aliases and policy): every model at start, one model on each
  * change notification (from this or any replica on the same database), and everything again every
  * `resyncIntervalMs` in case a notification was lost. A model whose plan did not change is left as
  * it is; the database being unreachable leaves the current versions serving.
@@ -60,7 +60,7 @@ export class RegistrySync {
     const model = await registry.getModel(name);
     const note = notes.get(name);
     let plan: ModelPlan;
-    if (model) plan = buildPlan(model, await registry.listVersions(name), artifacts, note);
+    if (model) plan = buildPlan(model, await registry.listVersions(name), artifacts, (await registry.getPolicy(name))?.policy, note);
     else if (note?.problem) plan = brokenPlan(name, { ...note, problem: note.problem });
     else return;
     const fingerprint = JSON.stringify(plan);

@@ -2,13 +2,11 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { Limits } from '../access/principal.js';
-import { cachePolicy } from '../cache/cache-policy.js';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError } from '../errors/umbral-error.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
-import type { DiskNotes } from './build-plan.js';
+import type { SeedNote } from './build-plan.js';
 import { hashFile } from '../registry/hash-file.js';
 import { modelConfigToManifest } from '../model/manifest-config.js';
 import type { ModelConfig } from '../model/model-config.js';
@@ -22,27 +20,33 @@ const SYSTEM = 'system';
 /**
  * Imports the on-disk model repository into the registry at start: every version file whose bytes
  * are not yet a version of its model becomes the next version (in disk order), and a model without a
- * champion gets its highest version as champion. Returns, per model found on disk, whether it is
- * required and why it could not be imported, if so; a broken model never stops the others.
+ * champion gets its highest version as champion. model.yaml seeds the model's policy: written when
+ * the file's policy keys changed since they last did, so that changes made through the admin API
+ * stand until model.yaml itself changes. Returns, per model found on disk, why it could not be
+ * imported (if so) and its model.yaml policy; a broken model never stops the others.
  */
 export async function seedRegistry(
   deps: { registry: Registry; artifacts: ArtifactStore; host: ModelHost; logger: Logger },
   dir: string,
-): Promise<Map<string, DiskNotes>> {
-  const notes = new Map<string, DiskNotes>();
+): Promise<Map<string, SeedNote>> {
+  const notes = new Map<string, SeedNote>();
   for (const definition of readModelRepository(dir)) {
-    const required = definition.config?.required ?? true;
     const remote = definition.config !== undefined && definition.config.backend !== 'onnx';
     const problem = definition.problem ?? await (remote ? importRemoteModel(deps, definition) : importModel(deps, definition));
-    const limits = rateLimits(definition.config?.rate_limit);
-    const fallback = definition.config?.fallback ?? [];
-    const cache = cachePolicy(definition.config?.cache);
-    notes.set(definition.name, {
-      required, ...(problem ? { problem } : {}), ...(limits ? { limits } : {}), ...(fallback.length > 0 ? { fallback } : {}),
-      ...(cache ? { cache } : {}),
-    });
+    if (definition.config !== undefined) await seedPolicy(deps, definition);
+    notes.set(definition.name, { ...(problem ? { problem } : {}), policy: definition.policy });
   }
   return notes;
+}
+
+/** Writes model.yaml's policy into the registry when the file's policy changed; a model not in the registry has none to write. */
+async function seedPolicy(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<void> {
+  try {
+    if (!(await deps.registry.getModel(definition.name))) return;
+    await deps.registry.seedPolicy(definition.name, definition.policy, definition.policySha256, SYSTEM);
+  } catch (error) {
+    deps.logger.error({ model: definition.name, err: error }, 'the policy in model.yaml could not be stored; the model serves with its stored policy');
+  }
 }
 
 async function importModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
@@ -109,13 +113,4 @@ async function registerRemote(deps: Parameters<typeof seedRegistry>[0], name: st
     if (!existing) throw error;
     return existing.version;
   }
-}
-
-function rateLimits(config: ModelConfig['rate_limit']): Limits | undefined {
-  if (!config) return undefined;
-  return {
-    ...(config.requests_per_second ? { requestsPerSecond: config.requests_per_second } : {}),
-    ...(config.requests_per_minute ? { requestsPerMinute: config.requests_per_minute } : {}),
-    ...(config.concurrent ? { concurrent: config.concurrent } : {}),
-  };
 }

@@ -45,8 +45,13 @@ export interface InferCall {
 export interface LlmCall<T> {
   readonly signal: AbortSignal;
   readonly timing?: { backendMs: number };
-  /** The call itself, on the LLM endpoint of the version that serves (the model's, or a fallback's). */
-  run(llm: LlmEndpoint, served: ServedVersion): Promise<T>;
+  /**
+   * The call itself, on the LLM endpoint of the version that serves (the model's, or a fallback's),
+   * with the signal to heed: the request's deadline and its client's leaving.
+   */
+  run(llm: LlmEndpoint, served: ServedVersion, signal: AbortSignal): Promise<T>;
+  /** A stream: its start is bounded by the model's own upstream deadline, and it lives as long as its client (no request deadline). */
+  readonly stream?: boolean;
   /** What makes the answer cacheable; absent = never cached (a stream). */
   readonly cache?: LlmCacheRequest;
   /** Who asks, as in `InferCall.caller`. */
@@ -101,10 +106,16 @@ export class InferenceService {
   constructor(
     private readonly host: ModelHost,
     private readonly metrics: Metrics,
+    /** The deadline of a request to a model whose policy sets none (`server.requestTimeoutMs`). */
     private readonly requestTimeoutMs: number,
     /** The response cache; models without a `cache` policy never use it. */
     private readonly cache?: ResponseCache,
   ) {}
+
+  /** The deadline of one request to `model`: its policy's `limits.timeout_ms`, else the server's. */
+  timeoutOf(model: string): number {
+    return this.host.get(model)?.plan.serving?.timeoutMs ?? this.requestTimeoutMs;
+  }
 
   /**
    * The version that serves `model`: `version` is a number or an alias name; when absent, the
@@ -124,12 +135,14 @@ export class InferenceService {
    */
   async infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
     const policy = this.#policyOf(served.model);
-    if (!policy || !this.cache) return this.#inferOrFallBack(served, call);
+    // One deadline over the whole request: the model's run and, when it fails, its fallbacks.
+    const compute = () => withDeadline(call.signal, this.timeoutOf(served.model), (signal) => this.#inferOrFallBack(served, { ...call, signal }));
+    if (!policy || !this.cache) return compute();
     const key = tensorRequestKey(scopeOf(served, policy, call.caller), {
       inputs: call.inputs, parameters: call.parameters,
       outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
     });
-    return this.#cached(this.cache, served, policy, key, call.signal, TENSOR_CODEC, () => this.#inferOrFallBack(served, call));
+    return this.#cached(this.cache, served, policy, key, call.signal, TENSOR_CODEC, compute);
   }
 
   async #inferOrFallBack(served: ServedVersion, call: InferCall): Promise<InferResult> {
@@ -153,9 +166,11 @@ export class InferenceService {
     const served = await this.resolve(name);
     const policy = this.#policyOf(served.model);
     const request = call.cache;
-    if (!policy || !this.cache || !request || !(request.deterministic || policy.llm === 'always')) return this.#llm(served, call);
+    const compute = () => (call.stream ? this.#llm(served, call, call.signal)
+      : withDeadline(call.signal, this.timeoutOf(served.model), (signal) => this.#llm(served, call, signal)));
+    if (!policy || !this.cache || !request || !(request.deterministic || policy.llm === 'always')) return compute();
     const key = jsonRequestKey(scopeOf(served, policy, call.caller), request.kind, request.body);
-    return this.#cached(this.cache, served, policy, key, call.signal, JSON_CODEC as AnswerCodec<LlmResult<T>>, () => this.#llm(served, call));
+    return this.#cached(this.cache, served, policy, key, call.signal, JSON_CODEC as AnswerCodec<LlmResult<T>>, compute);
   }
 
   /**
@@ -172,8 +187,8 @@ export class InferenceService {
     return { ...value, cache: status };
   }
 
-  async #llm<T>(served: ServedVersion, call: LlmCall<T>): Promise<LlmResult<T>> {
-    const { value, served: answered, fallbackFor } = await this.#withFallback(served, call.signal, async (target) => {
+  async #llm<T>(served: ServedVersion, call: LlmCall<T>, signal: AbortSignal): Promise<LlmResult<T>> {
+    const { value, served: answered, fallbackFor } = await this.#withFallback(served, signal, async (target) => {
       const llm = target.loaded.llm;
       if (!llm) {
         throw Errors.invalidRequest('model', `model ${target.model} is not an LLM (its backend is ${target.config.backend}); `
@@ -181,7 +196,7 @@ export class InferenceService {
       }
       const started = performance.now();
       try {
-        return await call.run(llm, target);
+        return await call.run(llm, target, signal);
       } finally {
         if (call.timing) call.timing.backendMs += performance.now() - started;
       }
@@ -230,8 +245,7 @@ export class InferenceService {
       const scheduled = performance.now();
       let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>>;
       try {
-        result = await withDeadline(call.signal, this.requestTimeoutMs,
-          (signal) => served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, signal));
+        result = await served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, call.signal);
       } catch (error) {
         // A failed call's time is the upstream's (a remote model queues nothing) or a run's.
         if (call.timing) call.timing.backendMs += performance.now() - scheduled;

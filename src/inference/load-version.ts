@@ -15,6 +15,8 @@ export interface LoadVersionOptions {
   readonly defaultMaxQueueSize: number;
   /** Label the scheduler's metrics (false for a trial load that will never serve). */
   readonly observe: boolean;
+  /** A remote version's servers, in place of its descriptor's (the model's policy). */
+  readonly servers?: readonly string[];
 }
 
 /**
@@ -24,7 +26,9 @@ export interface LoadVersionOptions {
  */
 export async function loadVersion(model: string, planned: PlannedVersion, options: LoadVersionOptions): Promise<ServedVersion> {
   const config = manifestToModelConfig(planned.manifest);
-  const loaded = await options.backend.load({ model, version: planned.version, artifactPath: planned.artifactPath });
+  const loaded = await options.backend.load({
+    model, version: planned.version, artifactPath: planned.artifactPath, ...(options.servers ? { servers: options.servers } : {}),
+  });
   try {
     const served = resolveServedSignature(loaded.signature, config);
     if ('problems' in served) throw Errors.modelConfigInvalid(model, served.problems);

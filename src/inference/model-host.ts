@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Backend, BackendKind } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import type { Metrics } from '../observability/metrics.js';
 import { loadVersion, retireVersion } from './load-version.js';
 import type { ModelPlan, PlannedVersion } from './model-plan.js';
@@ -62,8 +63,9 @@ export class ModelHost {
     const states = new Map<string, VersionState>();
     for (const version of wanted) {
       const planned = plan.versions.find((v) => v.version === version);
-      states.set(version, planned ? await this.#ensureLoaded(plan.name, planned, current) : { status: 'failed', reason: 'not a live version' });
+      states.set(version, planned ? await this.#ensureLoaded(plan.name, planned, current, plan.servers) : { status: 'failed', reason: 'not a live version' });
     }
+    this.#applyServers(plan, states);
     const servable = (version: string | undefined) => version !== undefined && states.get(version)?.status === 'ready';
     const keep = (target: string | undefined, old: string | undefined) => {
       if (servable(target) || !old || current?.states.get(old)?.status !== 'ready') return target;
@@ -81,23 +83,30 @@ export class ModelHost {
     return { failed };
   }
 
-  #ensureLoaded(model: string, planned: PlannedVersion, current: HostedModel | undefined): Promise<VersionState> {
+  /**
+   * The version loaded as `planned` says: the one held when its serving settings are the same, else
+   * a new load (a policy that changes batching swaps in a version loaded with the new settings).
+   */
+  #ensureLoaded(model: string, planned: PlannedVersion, current: HostedModel | undefined, servers?: readonly string[]): Promise<VersionState> {
     const existing = current?.states.get(planned.version);
-    if (existing?.status === 'ready' && !this.#retired.has(existing.version)) return Promise.resolve(existing);
-    const key = `${model}\u0000${planned.version}`;
+    const serving = servingKey(planned);
+    if (existing?.status === 'ready' && !this.#retired.has(existing.version) && servingKey(existing.version) === serving) {
+      return Promise.resolve(existing);
+    }
+    const key = `${model}\u0000${planned.version}\u0000${serving}`;
     let load = this.#loads.get(key);
     if (!load) {
-      load = this.#load(model, planned).finally(() => this.#loads.delete(key));
+      load = this.#load(model, planned, servers).finally(() => this.#loads.delete(key));
       this.#loads.set(key, load);
     }
     return load;
   }
 
-  async #load(model: string, planned: PlannedVersion): Promise<VersionState> {
+  async #load(model: string, planned: PlannedVersion, servers: readonly string[] | undefined): Promise<VersionState> {
     const started = performance.now();
     const { metrics, logger } = this.options;
     try {
-      const version = await loadVersion(model, planned, this.#loadOptions(planned, true));
+      const version = await loadVersion(model, planned, { ...this.#loadOptions(planned, true), ...(servers ? { servers } : {}) });
       metrics.modelLoadDuration.observe({ model, result: 'ok' }, (performance.now() - started) / 1000);
       metrics.modelReady.set({ model, version: planned.version }, 1);
       logger.info({ model, version: planned.version, loadMs: Math.round(performance.now() - started) }, 'model version loaded');
@@ -105,6 +114,22 @@ export class ModelHost {
     } catch (error) {
       metrics.modelLoadDuration.observe({ model, result: 'failed' }, (performance.now() - started) / 1000);
       return { status: 'failed', reason: (error as Error).message };
+    }
+  }
+
+  /** The policy's server list on the remote versions held (kept ones keep their breakers and health). */
+  #applyServers(plan: ModelPlan, states: ReadonlyMap<string, VersionState>): void {
+    if (!plan.servers) return;
+    const wanted = [...plan.servers].sort().join('\n');
+    for (const state of states.values()) {
+      const upstream = state.status === 'ready' ? state.version.loaded.upstream : undefined;
+      if (!upstream || upstream.servers().map((s) => s.url).sort().join('\n') === wanted) continue;
+      try {
+        upstream.setServers(plan.servers);
+        this.options.logger.info({ model: plan.name, servers: plan.servers.length }, 'upstream servers set by the model\'s policy');
+      } catch (error) {
+        this.options.logger.error({ model: plan.name, err: error }, 'the policy\'s server list does not apply; the servers stay as they were');
+      }
     }
   }
 
@@ -140,7 +165,8 @@ export class ModelHost {
    * The loaded version is kept for the apply that follows.
    */
   async preload(name: string, planned: PlannedVersion): Promise<void> {
-    const state = await this.#ensureLoaded(name, planned, this.#models.get(name));
+    const current = this.#models.get(name);
+    const state = await this.#ensureLoaded(name, planned, current, current?.plan.servers);
     if (state.status === 'failed') throw Errors.versionLoadFailed(name, planned.version, state.reason);
     this.#adopt(name, planned.version, state);
   }
@@ -187,7 +213,7 @@ export class ModelHost {
     if (state?.status === 'failed') throw Errors.modelNotReady(name, state.reason);
     const planned = model.plan.versions.find((v) => v.version === version);
     if (!planned) throw /^\d+$/.test(version) ? Errors.versionNotFound(name, version) : Errors.aliasNotFound(name, version);
-    const loaded = await this.#ensureLoaded(name, planned, this.#models.get(name));
+    const loaded = await this.#ensureLoaded(name, planned, model, model.plan.servers);
     if (loaded.status === 'failed') throw Errors.modelNotReady(name, loaded.reason);
     this.#adopt(name, version, loaded);
     return (loaded as Extract<VersionState, { status: 'ready' }>).version;
@@ -253,6 +279,12 @@ export class ModelHost {
  * A model's state as a whole: whether its default version serves; `unavailable` is a remote model
  * loaded but with no server that can answer now (all unhealthy or their breakers open).
  */
+/** What of a version's manifest shapes how it is served (its scheduler): a change means a new load. */
+function servingKey(version: { readonly manifest: PlannedVersion['manifest'] } | ServedVersion): string {
+  const batching = 'manifest' in version ? version.manifest.serving.dynamic_batching : version.config.dynamic_batching;
+  return canonicalJson(batching ?? null);
+}
+
 export function modelStatus(model: HostedModel): 'ready' | 'loading' | 'failed' | 'unavailable' {
   const state = model.defaultVersion === undefined ? undefined : model.states.get(model.defaultVersion);
   if (state?.status === 'ready') return state.version.loaded.upstream?.ready() === false ? 'unavailable' : 'ready';

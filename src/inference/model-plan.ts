@@ -15,7 +15,7 @@ export interface PlannedVersion {
  */
 export interface ModelPlan {
   readonly name: string;
-  /** Server readiness waits for this model (model.yaml `required`, default true). */
+  /** Server readiness waits for this model (policy `required`, default true). */
   readonly required: boolean;
   /** Why the model cannot serve at all (a broken model.yaml, an artifact that cannot be imported). */
   readonly problem?: string;
@@ -25,10 +25,22 @@ export interface ModelPlan {
   readonly aliases: Readonly<Record<string, string>>;
   /** The version `/v2/models/{m}` serves. */
   readonly defaultVersion: string | undefined;
-  /** Per-caller rate limits of this model (model.yaml `rate_limit`). */
+  /** Per-caller rate limits of this model (policy `rate_limit`). */
   readonly limits?: Limits;
-  /** Models (`name` or `name:version`) that answer, in order, when this one cannot (model.yaml `fallback`). */
+  /** Models (`name` or `name:version`) that answer, in order, when this one cannot (policy `fallback`). */
   readonly fallback?: readonly string[];
-  /** How this model's responses are cached (model.yaml `cache`); undefined = not cached. */
+  /** How this model's responses are cached (policy `cache`); undefined = not cached. */
   readonly cache?: CachePolicy;
+  /** This model's own deadline and element limit (policy `limits`), in place of the server's. */
+  readonly serving?: ServingLimits;
+  /** A remote model's servers as its policy lists them, in place of those its version was registered with. */
+  readonly servers?: readonly string[];
+}
+
+/** Per-model request limits (policy `limits`); an absent field is the server's setting. */
+export interface ServingLimits {
+  /** Deadline of one request, queueing and fallbacks included. */
+  readonly timeoutMs?: number;
+  /** Most elements one input tensor may hold. */
+  readonly maxElements?: number;
 }

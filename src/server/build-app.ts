@@ -4,8 +4,8 @@ import type { Access } from '../access/open-access.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config/schema.js';
 import { Errors } from '../errors/catalogue.js';
-import type { Admission } from '../inference/admission/admission.js';
-import type { InferenceService } from '../inference/inference-service.js';
+import type { DataPlane } from '../inference/data-plane.js';
+import type { LlmPlane } from '../inference/llm-plane.js';
 import type { ModelHost } from '../inference/model-host.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
@@ -48,9 +48,10 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly host: ModelHost;
-  readonly inference: InferenceService;
-  /** Admission by queueing time of inference requests. */
-  readonly admission: Admission;
+  /** The data plane's one front for tensor protocols (KServe v2 REST and gRPC). */
+  readonly plane: DataPlane;
+  /** The data plane's one front for OpenAI-compatible calls. */
+  readonly llm: LlmPlane;
   readonly lifecycle: Lifecycle;
   /** The one verdict behind every readiness endpoint. */
   readonly readiness: Readiness;
@@ -117,12 +118,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => renderError(toUmbralError(error, config.server.bodyLimitBytes), request, reply));
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
   await registerOpenApi(app);
-  await app.register(kserveV2Routes, { ...deps, maxElements: config.limits.maxElements });
+  await app.register(kserveV2Routes, deps);
   await app.register(adminModelsRoutes, {
     ...deps, retainVersions: config.registry.retainVersions, maxArtifactBytes: config.registry.maxArtifactBytes,
   });
   await app.register(openAiRoutes, {
-    host: deps.host, inference: deps.inference, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
+    llm: deps.llm, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
   });
   await app.register(adminUpstreamsRoutes, deps);
   await app.register(adminCacheRoutes, deps);

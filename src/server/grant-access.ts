@@ -13,9 +13,12 @@ export interface Admission {
   release(): void;
 }
 
-/** Applies rate limits; throws a 429 (headers attached) or a 503 when the limits cannot be checked. */
+/**
+ * Applies the caller's own rate limits; throws a 429 (headers attached) or a 503 when the limits
+ * cannot be checked. A model's own limits are the data plane's to apply, once it knows the model.
+ */
 export interface RequestLimiter {
-  admit(principal: Principal, model: string | undefined): Promise<Admission>;
+  admit(principal: Principal): Promise<Admission>;
 }
 
 /** What access checks are made of, whatever the transport. */
@@ -32,7 +35,7 @@ export interface Caller {
   readonly credentials: CredentialHeaders;
   /** The client's address: it keys the limits of anonymous callers. */
   readonly address: string;
-  /** The model the request is about (allow-list, model limits); undefined when none. */
+  /** The model the request is about (its allow-list); undefined when none. */
   readonly model: string | undefined;
 }
 
@@ -59,7 +62,7 @@ export async function grantAccess(options: AccessCheckOptions, access: RouteAcce
       throw Errors.modelNotAllowed(caller.model);
     }
     if (access !== 'infer') return { principal };
-    const admission = await options.limiter.admit(principal, caller.model);
+    const admission = await options.limiter.admit(principal);
     if (admission.bypassed) options.metrics.rateLimitBypassed.inc();
     return { principal, admission };
   } catch (error) {

@@ -7,7 +7,9 @@ import { processEnvironment } from '../config/environment.js';
 import type { Config } from '../config/schema.js';
 import { Admission } from '../inference/admission/admission.js';
 import { EventLoopDelay } from '../inference/admission/event-loop-delay.js';
+import { DataPlane } from '../inference/data-plane.js';
 import { InferenceService } from '../inference/inference-service.js';
+import { LlmPlane } from '../inference/llm-plane.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -15,7 +17,7 @@ import { startTracing, type Tracing } from '../observability/tracing.js';
 import { upstreamMetrics } from '../resilience/upstream-metrics.js';
 import { observeAll, upstreamLog } from '../resilience/upstream-log.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
-import type { DiskNotes } from '../control/build-plan.js';
+import type { SeedNote } from '../control/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
 import { RegistrySync } from '../control/registry-sync.js';
 import { seedRegistry } from '../control/seed-registry.js';
@@ -94,7 +96,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
     });
     const registry = new SqlRegistry(db);
-    const seed = async (): Promise<Map<string, DiskNotes>> => {
+    const seed = async (): Promise<Map<string, SeedNote>> => {
       if (existsSync(config.models.dir)) return seedRegistry({ registry, artifacts, host, logger }, config.models.dir);
       logger.warn({ dir: config.models.dir }, 'model repository directory does not exist; serving the registry only');
       return new Map();
@@ -107,7 +109,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       throw new StrictModeError(`strict mode: these models failed to load: ${broken.join(', ')} (causes in the log)`);
     }
     access = await openAccess({
-      config, db, logger, metrics, modelLimits: (model) => host.get(model)?.plan.limits,
+      config, db, logger, metrics,
       announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
     });
     cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
@@ -159,9 +161,11 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     host, defaultTargetMs: config.batching.maxQueueWaitMs || config.server.requestTimeoutMs, loopDelayMs: () => loopDelay.ms,
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
+  const plane = new DataPlane({ host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements });
+  const llm = new LlmPlane({ host, inference, plane });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, inference, admission, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, lifecycle, readiness });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
@@ -173,7 +177,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   let grpc: GrpcServer | undefined;
   try {
-    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, host, inference, admission, readiness, access }) : undefined;
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access }) : undefined;
   } catch (error) {
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();

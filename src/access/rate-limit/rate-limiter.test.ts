@@ -98,15 +98,17 @@ describe('RateLimiter', () => {
     await refused(rl, 'key:a', own);
   });
 
-  it('admits a principal on a model with the principal\'s limits and the model\'s', async () => {
-    const rl = new RateLimiter({ store, defaults: {}, leaseMs: 60_000, modelLimits: (name) => (name === 'spam' ? { requestsPerMinute: 1 } : undefined) });
+  it('admits a principal by its own limits, and on a model by the model\'s limits alone', async () => {
+    const rl = new RateLimiter({ store, defaults: {}, leaseMs: 60_000 });
     const principal = anonymousPrincipal('10.0.0.1', new Set());
     const own = { ...principal, limits: { requestsPerMinute: 2 } };
-    assert.equal((await rl.admit(own, 'spam')).headers['RateLimit-Limit'], '1');
-    assert.match((await refusedBy(() => rl.admit(own, 'spam'))).message, /on model 'spam'/);
-    await rl.admit(own, undefined);
-    assert.match((await refusedBy(() => rl.admit(own, 'other'))).message, /\(2 requests per minute\)/);
-    assert.deepEqual((await rl.admit(principal, 'other')).headers, {}, 'no limits of its own, no defaults, none on the model');
+    assert.equal((await rl.admitOnModel(own, 'spam', { requestsPerMinute: 1 })).headers['RateLimit-Limit'], '1');
+    assert.match((await refusedBy(() => rl.admitOnModel(own, 'spam', { requestsPerMinute: 1 }))).message, /on model 'spam'/);
+    await rl.admit(own);
+    await rl.admit(own);
+    assert.match((await refusedBy(() => rl.admit(own))).message, /\(2 requests per minute\)/);
+    assert.equal((await rl.admitOnModel(own, 'other', { requestsPerMinute: 5 })).headers['RateLimit-Remaining'], '4', 'a model counts apart from the caller\'s own limits');
+    assert.deepEqual((await rl.admit(principal)).headers, {}, 'no limits of its own and no defaults');
   });
 
   it('limits requests in flight and frees the slot on release, once', async () => {

@@ -11,8 +11,6 @@ export interface RateLimiterOptions {
   readonly defaults: Limits;
   /** Lifetime of a concurrency slot nobody released (a crashed replica): longer than the longest request. */
   readonly leaseMs: number;
-  /** Per-caller limits of a model (model.yaml `rate_limit`), for `admit`; undefined = the model has none. */
-  readonly modelLimits?: (model: string) => Limits | undefined;
 }
 
 /** An admitted request. */
@@ -43,6 +41,7 @@ interface Rule {
   readonly what: string;
 }
 
+const NO_LIMITS: Limits = Object.freeze({});
 const UNLIMITED: RateDecision = Object.freeze({ allowed: true, headers: Object.freeze({}), bypassed: false, release: () => {} });
 
 /**
@@ -81,10 +80,17 @@ export class RateLimiter {
     };
   }
 
-  /** `check` for `principal` on `model` with that model's `modelLimits`: the access-control plugin's RequestLimiter. */
-  admit(principal: Principal, model: string | undefined): Promise<RateDecision> {
-    const limits = model === undefined ? undefined : this.options.modelLimits?.(model);
-    return this.check(principal.id, principal.limits, model === undefined ? undefined : { name: model, limits });
+  /** The caller's own limits (or the defaults), whatever the model: access control's check of every inference request. */
+  admit(principal: Principal): Promise<RateDecision> {
+    return this.check(principal.id, principal.limits);
+  }
+
+  /**
+   * The caller's limits on one model (the model's policy `rate_limit`, counted per caller): the data
+   * plane's check, once it knows the model (from the path, the RPC or the body).
+   */
+  admitOnModel(principal: Principal, model: string, limits: Limits): Promise<RateDecision> {
+    return this.check(principal.id, NO_LIMITS, { name: model, limits });
   }
 
   async #hitAll(windows: readonly Rule[]): Promise<WindowDecision[]> {

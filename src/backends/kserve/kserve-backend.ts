@@ -32,7 +32,8 @@ export class KserveBackend implements Backend {
 
   async load(request: LoadRequest): Promise<LoadedModel> {
     const { model, artifactPath } = request;
-    const { descriptor, policy } = await readRemoteArtifact(model, artifactPath, 'kserve', kserveDescriptorSchema);
+    const { descriptor: written, policy } = await readRemoteArtifact(model, artifactPath, 'kserve', kserveDescriptorSchema);
+    const descriptor = request.servers ? { ...written, servers: [...request.servers] } : written;
     const remote: RemoteModel = { name: descriptor.model ?? model, ...(descriptor.version ? { version: descriptor.version } : {}) };
     const group = new UpstreamGroup<KserveClient>({
       name: model, servers: descriptor.servers, policy,

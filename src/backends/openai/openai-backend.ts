@@ -30,7 +30,7 @@ export class OpenAiBackend implements Backend {
     const { descriptor, policy, apiKey } = await readOpenAiArtifact(model, artifactPath, this.options.environment ?? {});
     const group = new UpstreamGroup<OpenAiClient>({
       name: model,
-      servers: descriptor.base_urls,
+      servers: request.servers ?? descriptor.base_urls,
       policy,
       connect: (url) => {
         if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`'${url}': use an http(s) base URL such as https://api.openai.com/v1`);

@@ -4,9 +4,7 @@ import { loadSync, type Options } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import type { Access } from '../../access/open-access.js';
 import type { Config } from '../../config/schema.js';
-import type { Admission } from '../../inference/admission/admission.js';
-import type { InferenceService } from '../../inference/inference-service.js';
-import type { ModelHost } from '../../inference/model-host.js';
+import type { DataPlane } from '../../inference/data-plane.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { Readiness } from '../readiness.js';
@@ -23,9 +21,8 @@ export interface GrpcServerDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly host: ModelHost;
-  readonly inference: InferenceService;
-  readonly admission: Admission;
+  /** The data plane's one front, as the REST routes call it. */
+  readonly plane: DataPlane;
   readonly readiness: Readiness;
   readonly access: Access;
 }
@@ -53,7 +50,7 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<GrpcServer>
 }
 
 function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
-  const rpcs = inferenceRpcs({ ...deps, maxElements: deps.config.limits.maxElements });
+  const rpcs = inferenceRpcs(deps);
   const options: UnaryOptions = {
     enforced: deps.access.enforced, authenticator: deps.access.authenticator, limiter: deps.access.limiter,
     metrics: deps.metrics, logger: deps.logger, requestTimeoutMs: deps.config.server.requestTimeoutMs,

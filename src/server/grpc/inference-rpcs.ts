@@ -1,8 +1,5 @@
 import { Errors } from '../../errors/catalogue.js';
-import type { UmbralError } from '../../errors/umbral-error.js';
-import type { Admission } from '../../inference/admission/admission.js';
-import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
-import type { ModelHost } from '../../inference/model-host.js';
+import { requiredModel, type DataPlane } from '../../inference/data-plane.js';
 import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
 import type { GrpcModelInferRequest, GrpcModelInferResponse, GrpcModelRequest } from '../../protocol/kserve/grpc-wire-types.js';
 import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
@@ -36,11 +33,9 @@ interface RepositoryEntry {
 }
 
 export interface InferenceRpcsDeps {
-  readonly host: ModelHost;
-  readonly inference: InferenceService;
-  readonly admission: Pick<Admission, 'admit'>;
+  /** The data plane's one front: admission, limits, deadline, cache, fallback. */
+  readonly plane: Pick<DataPlane, 'admit' | 'infer' | 'metadata' | 'ready' | 'models'>;
   readonly readiness: Pick<Readiness, 'ready'>;
-  readonly maxElements: number;
 }
 
 /**
@@ -49,26 +44,26 @@ export interface InferenceRpcsDeps {
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_grpc.md
  */
 export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
-  const { host, inference, admission, readiness } = deps;
+  const { plane, readiness } = deps;
   const modelOf = (request: GrpcModelRequest) => request.name;
-  /** One ModelInfer after admission: an unknown or broken model answers NOT_FOUND/UNAVAILABLE whatever the tensors, as on REST. */
-  async function infer(name: string, request: GrpcModelInferRequest, context: RpcContext): Promise<GrpcModelInferResponse> {
-    const served = await inference.resolve(name, request.model_version || undefined);
-    context.served = { model: served.model, version: served.version };
-    const decoded = decodeGrpcInferRequest(request, { maxElements: deps.maxElements });
-    const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
-      name: output.name, classification: output.parameters.classification,
-    }));
-    const result = await inference.infer(served, {
-      inputs: decoded.inputs, outputs, signal: context.signal, timing: context.timing,
-      parameters: decoded.parameters, caller: context.principal?.id,
-    });
-    context.served = {
-      model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
-    };
-    return encodeGrpcInferResponse({
-      modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
-    }, { raw: decoded.raw });
+
+  /** One ModelInfer: admitted before its tensors are decoded, the slot given back when it ends. */
+  async function infer(request: GrpcModelInferRequest, context: RpcContext): Promise<GrpcModelInferResponse> {
+    const model = requiredModel(request.model_name, 'model_name');
+    const ticket = await plane.admit(model, context.principal);
+    try {
+      const { decoded, result } = await plane.infer({
+        model, version: request.model_version || undefined, principal: context.principal, signal: context.signal, timing: context.timing,
+        decode: (limits) => decodeGrpcInferRequest(request, limits),
+        onResolved: (name, version) => { context.served = { model: name, version }; },
+      });
+      context.served = {
+        model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+      };
+      return encodeGrpcInferResponse({ modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs }, { raw: decoded.raw });
+    } finally {
+      ticket.leave();
+    }
   }
 
   return {
@@ -79,16 +74,8 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     },
     ModelReady: {
       access: 'infer', model: modelOf,
-      async handle(request) {
-        try {
-          await host.resolve(required(request.name, 'name'), request.version || undefined);
-          return { ready: true };
-        } catch (error) {
-          // Not ready is an answer (as REST's 503 with ready: false); unknown is NOT_FOUND.
-          if ((error as UmbralError).status !== 503) throw error;
-          return { ready: false };
-        }
-      },
+      // Not ready is an answer (as REST's 503 with ready: false); unknown is NOT_FOUND.
+      handle: async (request) => ({ ready: (await plane.ready(requiredModel(request.name, 'name'), request.version || undefined)).ready }),
     },
     ServerMetadata: {
       access: 'authenticated',
@@ -96,30 +83,13 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     },
     ModelMetadata: {
       access: 'infer', model: modelOf,
-      async handle(request) {
-        const name = required(request.name, 'name');
-        const { signature } = (await host.resolve(name, request.version || undefined)).served;
-        const versions = host.get(name)?.plan.versions.map((v) => v.version) ?? [];
-        return encodeModelMetadata({ name, versions, ...signature });
-      },
+      handle: async (request) => encodeModelMetadata(await plane.metadata(requiredModel(request.name, 'name'), request.version || undefined)),
     },
-    ModelInfer: {
-      access: 'infer', model: (request) => request.model_name,
-      async handle(request, context) {
-        const name = required(request.model_name, 'model_name');
-        // Refused before its tensors are decoded when the model is overloaded.
-        const ticket = admission.admit(name);
-        try {
-          return await infer(name, request, context);
-        } finally {
-          ticket.leave();
-        }
-      },
-    },
+    ModelInfer: { access: 'infer', model: (request) => request.model_name, handle: infer },
     RepositoryIndex: {
       access: 'admin:read',
       async handle(request) {
-        return { models: repositoryIndex(host).filter((entry) => !request.ready || entry.state === 'READY') };
+        return { models: repositoryIndex(plane.models()).filter((entry) => !request.ready || entry.state === 'READY') };
       },
     },
     RepositoryModelLoad: { access: 'admin:write', handle: async () => refuseRepositoryChange('RepositoryModelLoad') },
@@ -128,8 +98,8 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
 }
 
 /** Every model version this process holds, as Triton lists its repository. */
-function repositoryIndex(host: ModelHost): RepositoryEntry[] {
-  return host.list().flatMap((model) => [...model.states].map(([version, state]) => ({
+function repositoryIndex(models: ReturnType<DataPlane['models']>): RepositoryEntry[] {
+  return models.flatMap((model) => [...model.states].map(([version, state]) => ({
     name: model.plan.name,
     version,
     state: state.status === 'ready' ? 'READY' as const : state.status === 'loading' ? 'LOADING' as const : 'UNAVAILABLE' as const,
@@ -141,9 +111,4 @@ function repositoryIndex(host: ModelHost): RepositoryEntry[] {
 function refuseRepositoryChange(method: string): never {
   throw Errors.notImplemented(method,
     'what umbral serves follows its registry: upload a version and move its aliases through the admin API (/admin/models), or reload it with POST /admin/models/{model}/reload');
-}
-
-function required(value: string | undefined, field: string): string {
-  if (!value) throw Errors.invalidRequest(field, 'must name a model');
-  return value;
 }

@@ -1,8 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Admission, AdmissionTicket } from '../../inference/admission/admission.js';
-import type { UmbralError } from '../../errors/umbral-error.js';
-import type { ModelHost } from '../../inference/model-host.js';
-import type { InferenceService, RequestedOutput } from '../../inference/inference-service.js';
+import type { DataPlane, Ticket } from '../../inference/data-plane.js';
 import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
 import { encodeInferResponse } from '../../protocol/kserve/encode-infer-response.js';
 import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
@@ -11,11 +8,9 @@ import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { UMBRAL_VERSION } from '../../version.js';
 
 export interface KserveRoutesDeps {
-  readonly host: ModelHost;
-  readonly inference: InferenceService;
-  readonly admission: Pick<Admission, 'admit'>;
+  /** The data plane's one front: admission, limits, deadline, cache, fallback. */
+  readonly plane: Pick<DataPlane, 'admit' | 'infer' | 'metadata' | 'ready'>;
   readonly readiness: Pick<Readiness, 'ready'>;
-  readonly maxElements: number;
 }
 
 interface ModelParams { model: string; version?: string }
@@ -28,11 +23,12 @@ const INFER_DATA = { config: { access: 'infer', modelData: true } } as const;
 export const EXTENSIONS = ['classification'] as const;
 
 /**
- * The Open Inference Protocol (KServe v2) REST routes, with and without `/versions/{v}`.
+ * The Open Inference Protocol (KServe v2) REST routes, with and without `/versions/{v}`: decode,
+ * call the data plane, encode.
  * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
  */
 export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDeps): Promise<void> {
-  const { host, inference, admission, readiness } = deps;
+  const { plane, readiness } = deps;
 
   app.get('/v2', { config: { access: 'authenticated' } }, async () => encodeServerMetadata({ name: 'umbral', version: UMBRAL_VERSION, extensions: EXTENSIONS }));
   app.get('/v2/health/live', PUBLIC, async () => ({ live: true }));
@@ -42,59 +38,37 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   });
 
   for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
-    app.get<{ Params: ModelParams }>(prefix, INFER, async (request) => {
-      const { model, version } = request.params;
-      const { signature } = (await host.resolve(model, version)).served;
-      const versions = host.get(model)?.plan.versions.map((v) => v.version) ?? [];
-      return encodeModelMetadata({ name: model, versions, ...signature });
-    });
+    app.get<{ Params: ModelParams }>(prefix, INFER, async (request) =>
+      encodeModelMetadata(await plane.metadata(request.params.model, request.params.version)));
 
     app.get<{ Params: ModelParams }>(`${prefix}/ready`, INFER, async (request, reply) => {
       const { model, version } = request.params;
-      try {
-        await host.resolve(model, version);
-        return { name: model, ready: true };
-      } catch (error) {
-        if ((error as UmbralError).status !== 503) throw error;
-        return reply.code(503).send({ name: model, ready: false, error: (error as Error).message });
-      }
+      const state = await plane.ready(model, version);
+      return state.ready ? { name: model, ready: true } : reply.code(503).send({ name: model, ready: false, error: state.error });
     });
 
-    // Admission after access control (a global onRequest hook) and before the body is read.
-    app.post<{ Params: ModelParams }>(`${prefix}/infer`, { ...INFER_DATA, onRequest: admit }, async (request, reply) => sendInfer(request.params, request.body, reply));
+    // Admitted after access control (a global onRequest hook) and before the body is read.
+    app.post<{ Params: ModelParams }>(`${prefix}/infer`, { ...INFER_DATA, onRequest: admit }, async (request, reply) => sendInfer(request, reply));
   }
 
-  /** Admission by queueing time; the slot is given back however the exchange ends. */
-  function admit(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply, done: (error?: Error) => void): void {
-    let ticket: AdmissionTicket;
-    try {
-      ticket = admission.admit(request.params.model);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
+  /** The data plane's admission; the slot is given back however the exchange ends. */
+  async function admit(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply): Promise<void> {
+    const ticket: Ticket = await plane.admit(request.params.model, request.principal);
+    reply.headers(ticket.headers);
     reply.raw.once('close', () => ticket.leave());
-    done();
   }
 
-  async function sendInfer(params: ModelParams, body: unknown, reply: FastifyReply): Promise<FastifyReply> {
-    // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
-    const served = await inference.resolve(params.model, params.version);
-    const decoded = decodeInferRequest(body, { maxElements: deps.maxElements });
-    const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({
-      name: output.name, classification: output.parameters.classification,
-    }));
-    reply.request.served = { model: served.model, version: served.version };
-    const result = await inference.infer(served, {
-      inputs: decoded.inputs, outputs, signal: abortOnDisconnect(reply), timing: (reply.request.timing = { backendMs: 0 }),
-      parameters: decoded.parameters, caller: reply.request.principal?.id,
+  async function sendInfer(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply): Promise<FastifyReply> {
+    const { model, version } = request.params;
+    const { decoded, result } = await plane.infer({
+      model, version, principal: request.principal, signal: abortOnDisconnect(reply), timing: (request.timing = { backendMs: 0 }),
+      decode: (limits) => decodeInferRequest(request.body, limits),
+      onResolved: (name, served) => { request.served = { model: name, version: served }; },
     });
-    reply.request.served = {
+    request.served = {
       model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
     };
-    const json = encodeInferResponse({
-      modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs,
-    });
+    const json = encodeInferResponse({ modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs });
     return reply.type('application/json').send(json);
   }
 }

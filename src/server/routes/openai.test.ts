@@ -16,6 +16,10 @@ import { isUpstreamError } from '../../resilience/upstream-error.js';
 import type { UpstreamGroup } from '../../resilience/upstream-group.js';
 import { startOpenAiUpstream, type OpenAiUpstream } from '../../../test/support/fault-upstream/openai-upstream.js';
 import { openAiRoutes } from './openai.js';
+import { LlmPlane } from '../../inference/llm-plane.js';
+
+/** The data plane's admission, letting everything in (no limits in these tests). */
+const ADMIT_ALL = { admit: async () => ({ headers: {}, leave: () => undefined }) };
 
 /** One server, no retries: what the routes see of a group, failures mapped as the real group does for these cases. */
 function singleServerGroup(client: OpenAiClient, model: string): UpstreamGroup<OpenAiClient> {
@@ -78,8 +82,8 @@ describe('openai routes', () => {
     app.addHook('onRequest', async (request) => {
       request.principal = principal;
     });
-    const inference = new InferenceService(host, new Metrics(), 30_000);
-    await app.register(openAiRoutes, { host, inference, lifecycle: { startedAt: 1_700_000_000_000 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
+    const llm = new LlmPlane({ host, inference: new InferenceService(host, new Metrics(), 30_000), plane: ADMIT_ALL });
+    await app.register(openAiRoutes, { llm, lifecycle: { startedAt: 1_700_000_000_000 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
     await app.listen({ port: 0, host: '127.0.0.1' });
   });
   beforeEach(() => {
@@ -200,7 +204,8 @@ describe('openai routes', () => {
     const slowApp = Fastify();
     slowApp.decorateRequest('principal', null);
     slowApp.decorateRequest('served', null);
-    await slowApp.register(openAiRoutes, { host: host as never, inference: new InferenceService(host as never, new Metrics(), 30_000), lifecycle: { startedAt: 0 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
+    const plane = new LlmPlane({ host: host as never, inference: new InferenceService(host as never, new Metrics(), 30_000), plane: ADMIT_ALL });
+    await slowApp.register(openAiRoutes, { llm: plane, lifecycle: { startedAt: 0 }, llmObserver: observer, bodyLimitBytes: 1 << 20 });
     await slowApp.listen({ port: 0, host: '127.0.0.1' });
     const { port } = slowApp.server.address() as AddressInfo;
     const body = JSON.stringify({ model: 'tutor', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight' }] });

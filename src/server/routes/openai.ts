@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LlmEndpoint } from '../../backends/backend.js';
-import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError } from '../../errors/umbral-error.js';
-import type { InferenceService, LlmCacheRequest } from '../../inference/inference-service.js';
-import type { ModelHost } from '../../inference/model-host.js';
+import type { LlmResult } from '../../inference/inference-service.js';
+import type { LlmCaller, LlmPlane, StartedStream } from '../../inference/llm-plane.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { parseChatRequest } from '../../protocol/openai/chat-request.js';
 import { parseEmbeddingsRequest } from '../../protocol/openai/embeddings-request.js';
@@ -14,9 +12,8 @@ import { renderOpenAiError, streamFailure } from './openai-render-error.js';
 import { sseRelay } from './openai-sse.js';
 
 export interface OpenAiRoutesDeps {
-  readonly host: Pick<ModelHost, 'list'>;
-  /** The data plane: resolves the model and falls back along its chain. */
-  readonly inference: Pick<InferenceService, 'llm'>;
+  /** The data plane's front for LLM calls: allow-list, admission, limits, deadline, cache, fallback. */
+  readonly llm: Pick<LlmPlane, 'chat' | 'chatStream' | 'embeddings' | 'models'>;
   readonly lifecycle: Pick<Lifecycle, 'startedAt'>;
   /** Token usage and outcomes of the calls (umbral_llm_* metrics); none when absent. */
   readonly llmObserver?: LlmUsageObserver;
@@ -28,36 +25,33 @@ const INFER = { config: { access: 'infer', modelData: true } } as const;
 
 /**
  * The OpenAI-compatible routes: `/v1/chat/completions` (JSON and SSE), `/v1/embeddings` and
- * `/v1/models`, for models served by the openai backend. Errors are rendered in OpenAI's shape.
- * Register with `app.register(openAiRoutes, deps)`: the error handler is scoped to these routes.
+ * `/v1/models`, for models served by the openai backend: parse, call the LLM plane, encode. Errors
+ * are rendered in OpenAI's shape. Register with `app.register(openAiRoutes, deps)`: the error
+ * handler is scoped to these routes.
  */
 export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps): Promise<void> {
-  const { host, lifecycle } = deps;
+  const { llm, lifecycle } = deps;
   const observer = deps.llmObserver;
   app.setErrorHandler((error, request, reply) => renderOpenAiError(error, request, reply, deps.bodyLimitBytes));
 
   app.get('/v1/models', { config: { access: 'authenticated' } }, async (request) => {
-    const allowed = request.principal?.models;
     const created = Math.floor(lifecycle.startedAt / 1000);
-    const data = host.list()
-      .filter((model) => servesLlm(model) && (!allowed || allowed.includes(model.plan.name)))
-      .map((model) => ({ id: model.plan.name, object: 'model', created, owned_by: 'umbral' }));
+    const data = llm.models(request.principal).map((model) => ({ id: model.plan.name, object: 'model', created, owned_by: 'umbral' }));
     return { object: 'list', data };
   });
 
   app.post('/v1/chat/completions', INFER, async (request, reply) => {
     const body = parseChatRequest(request.body);
     const signal = abortOnDisconnect(reply);
+    const caller = callerOf(request, signal);
     if (body.stream === true) {
       // Usage is always asked of the upstream, for accounting; the client gets it only if it asked too.
       const wantsUsage = body.stream_options?.include_usage === true;
       const upstreamBody = { ...body, stream_options: { ...body.stream_options, include_usage: true } };
-      const started = callLlm(body.model, request, signal, (llm) => llm.chatStream(upstreamBody, signal));
-      return streamChat(body.model, started, wantsUsage, request, reply, signal);
+      request.served = { model: body.model };
+      return streamChat(body.model, llm.chatStream(body.model, upstreamBody, caller), wantsUsage, request, reply, signal);
     }
-    // Cached only when the answer is fixed by the request (temperature 0), unless the model's policy says always.
-    const cache = { kind: 'chat', body, deterministic: body.temperature === 0 };
-    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.chat(body, signal), cache));
+    const answer = await observed(body.model, false, signal, () => answered(request, llm.chat(body.model, body, caller)));
     reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
@@ -65,30 +59,20 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
   app.post('/v1/embeddings', INFER, async (request, reply) => {
     const body = parseEmbeddingsRequest(request.body);
     const signal = abortOnDisconnect(reply);
-    // An embedding is a function of its input: always cacheable.
-    const cache = { kind: 'embeddings', body, deterministic: true };
-    const answer = await observed(body.model, false, signal, () => callLlm(body.model, request, signal, (llm) => llm.embeddings(body, signal), cache));
+    const answer = await observed(body.model, false, signal, () => answered(request, llm.embeddings(body.model, body, callerOf(request, signal))));
     reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
 
-  /**
-   * One call on the model's default version (or its fallback) when it is an LLM this caller may use;
-   * the log line and the response headers name the version that answered.
-   */
-  async function callLlm<T>(name: string, request: FastifyRequest, signal: AbortSignal, run: (llm: LlmEndpoint) => Promise<T>,
-    cache?: LlmCacheRequest): Promise<T> {
-    // Access control saw no model (it is in the body): the allow-list is checked here, before the model is looked up.
-    const allowed = request.principal?.models;
-    if (allowed && !allowed.includes(name)) throw Errors.modelNotAllowed(name);
-    request.served = { model: name };
-    const result = await deps.inference.llm(name, {
-      signal, timing: (request.timing ??= { backendMs: 0 }), run, caller: request.principal?.id, ...(cache ? { cache } : {}),
-    });
-    request.served = {
-      model: result.model, version: result.version,
-      ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}), ...(result.cache ? { cache: result.cache } : {}),
-    };
+  /** The caller as the plane sees it; the time in the upstream is kept for `x-umbral-overhead-ms`. */
+  function callerOf(request: FastifyRequest, signal: AbortSignal): LlmCaller {
+    return { principal: request.principal, signal, timing: (request.timing ??= { backendMs: 0 }) };
+  }
+
+  /** The answer; the log line and the response headers name the version that gave it. */
+  async function answered<T>(request: FastifyRequest, call: Promise<LlmResult<T>>): Promise<T> {
+    const result = await call;
+    request.served = servedBy(result);
     return result.value;
   }
 
@@ -103,15 +87,18 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     }
   }
 
-  async function streamChat(model: string, started: Promise<AsyncIterable<Record<string, unknown>>>, wantsUsage: boolean,
+  async function streamChat(model: string, starting: Promise<StartedStream>, wantsUsage: boolean,
     request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): Promise<FastifyReply> {
     // Fails before the first byte (retries spent, breaker open, 4xx upstream): a JSON error with its status.
-    const payloads = await started.catch((error: unknown) => {
+    const started = await starting.catch((error: unknown) => {
       observer?.request(model, true, outcome(error, signal));
       throw error;
     });
+    request.served = servedBy(started);
+    // The plane holds the request's slot until the stream has ended, however it ends.
+    reply.raw.once('close', () => started.done());
     let usage: TokenUsage | undefined;
-    const body = sseRelay(payloads, {
+    const body = sseRelay(started.value, {
       requestId: request.id,
       onPayload: (payload) => {
         usage = readUsage(payload) ?? usage;
@@ -150,7 +137,10 @@ function outcome(error: unknown, signal: AbortSignal): string {
   return isUmbralError(error) ? error.code : 'UMBRAL_ERR_INTERNAL';
 }
 
-function servesLlm(model: ReturnType<ModelHost['list']>[number]): boolean {
-  const state = model.defaultVersion === undefined ? undefined : model.states.get(model.defaultVersion);
-  return state?.status === 'ready' && state.version.loaded.llm !== undefined;
+/** What the access log and the response headers say of the version that answered. */
+function servedBy(result: LlmResult<unknown>): NonNullable<FastifyRequest['served']> {
+  return {
+    model: result.model, version: result.version,
+    ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}), ...(result.cache ? { cache: result.cache } : {}),
+  };
 }

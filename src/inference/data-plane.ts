@@ -1,0 +1,127 @@
+import type { Principal } from '../access/principal.js';
+import type { RateLimiter } from '../access/rate-limit/rate-limiter.js';
+import { Errors } from '../errors/catalogue.js';
+import type { UmbralError } from '../errors/umbral-error.js';
+import type { DecodedInferRequest, DecodeLimits } from '../protocol/kserve/decode-infer-request.js';
+import type { Datatype } from '../protocol/kserve/datatypes.js';
+import type { Admission } from './admission/admission.js';
+import type { InferenceService, InferResult, RequestedOutput } from './inference-service.js';
+import type { ModelHost } from './model-host.js';
+
+/** What a model says of itself (KServe v2 model metadata, before encoding). */
+export interface ModelMetadata {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly platform: string;
+  readonly inputs: ReadonlyArray<{ readonly name: string; readonly datatype: Datatype; readonly shape: readonly number[] }>;
+  readonly outputs: ReadonlyArray<{ readonly name: string; readonly datatype: Datatype; readonly shape: readonly number[] }>;
+}
+
+/** A request let in: headers the answer carries (RateLimit-*), and the slot to give back when it ends. */
+export interface Ticket {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Idempotent. */
+  leave(): void;
+}
+
+/** One inference as a transport hands it over: who asks, and how to decode its body within the model's limits. */
+export interface InferCallRequest<D extends DecodedInferRequest> {
+  readonly model: string;
+  /** A version number or alias; the default version when absent. */
+  readonly version?: string;
+  readonly principal: Principal | null;
+  /** Fires when the client leaves. */
+  readonly signal: AbortSignal;
+  /** Receives the time spent in backends, for `x-umbral-overhead-ms`. */
+  readonly timing?: { backendMs: number };
+  /** Decodes the protocol's body with the model's element limit (throws the protocol's errors). */
+  decode(limits: DecodeLimits): D;
+  /** Told which version resolved, before the body is decoded (for the access log of a request that fails). */
+  onResolved?(model: string, version: string): void;
+}
+
+export interface DataPlaneDeps {
+  readonly host: ModelHost;
+  readonly inference: InferenceService;
+  readonly admission: Pick<Admission, 'admit'>;
+  /** Per-caller limits of models (policy `rate_limit`); none applied when absent (access control off has none either). */
+  readonly rateLimits?: Pick<RateLimiter, 'admitOnModel'>;
+  /** Elements one input may hold where the model's policy sets no limit (`limits.maxElements`). */
+  readonly maxElements: number;
+}
+
+const NO_HEADERS = Object.freeze({});
+
+/**
+ * The one front of the data plane for every tensor protocol (KServe v2 REST and gRPC): transports
+ * decode, call this, and encode. Per-model admission by queueing time, per-model rate limits,
+ * element limits, the deadline, the response cache and the fallback chain are applied here, once.
+ */
+export class DataPlane {
+  constructor(private readonly deps: DataPlaneDeps) {}
+
+  /**
+   * Lets a request for `model` in, before its body is read: admission by queueing time, then the
+   * caller's limits on this model. Throws 503 UMBRAL_ERR_OVERLOADED or 429 UMBRAL_ERR_RATE_LIMITED.
+   */
+  async admit(model: string, principal: Principal | null): Promise<Ticket> {
+    const queued = this.deps.admission.admit(model);
+    try {
+      const limits = this.deps.host.get(model)?.plan.limits;
+      const decision = limits && principal && this.deps.rateLimits ? await this.deps.rateLimits.admitOnModel(principal, model, limits) : undefined;
+      return {
+        headers: decision?.headers ?? NO_HEADERS,
+        leave: () => {
+          queued.leave();
+          decision?.release();
+        },
+      };
+    } catch (error) {
+      queued.leave();
+      throw error;
+    }
+  }
+
+  /** Resolves, decodes with the model's limits, and runs the request (cache, deadline, fallback). */
+  async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
+    // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
+    const served = await this.deps.inference.resolve(call.model, call.version);
+    call.onResolved?.(served.model, served.version);
+    const decoded = call.decode({ maxElements: this.deps.host.get(call.model)?.plan.serving?.maxElements ?? this.deps.maxElements });
+    const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({ name: output.name, classification: output.parameters.classification }));
+    const result = await this.deps.inference.infer(served, {
+      inputs: decoded.inputs, outputs, signal: call.signal, parameters: decoded.parameters,
+      ...(call.timing ? { timing: call.timing } : {}), ...(call.principal ? { caller: call.principal.id } : {}),
+    });
+    return { decoded, result };
+  }
+
+  /** The model's metadata (its serving version's signature, or `version`'s). */
+  async metadata(model: string, version?: string): Promise<ModelMetadata> {
+    const { signature } = (await this.deps.host.resolve(model, version)).served;
+    const versions = this.deps.host.get(model)?.plan.versions.map((v) => v.version) ?? [];
+    return { name: model, versions, ...signature };
+  }
+
+  /** Whether the model (or `version`) serves: not ready is an answer with its cause; unknown throws 404. */
+  async ready(model: string, version?: string): Promise<{ ready: true } | { ready: false; error: string }> {
+    try {
+      await this.deps.host.resolve(model, version);
+      return { ready: true };
+    } catch (error) {
+      if ((error as UmbralError).status !== 503) throw error;
+      return { ready: false, error: (error as Error).message };
+    }
+  }
+
+  /** The versions of `model` this process holds (Triton's repository index). */
+  models(): ReturnType<ModelHost['list']> {
+    return this.deps.host.list();
+  }
+}
+
+/** For routes that must name a model: 400 with what to send. */
+export function requiredModel(value: string | undefined, field: string): string {
+  if (!value) throw Errors.invalidRequest(field, 'must name a model');
+  return value;
+}

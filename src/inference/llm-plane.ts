@@ -1,0 +1,92 @@
+import type { Principal } from '../access/principal.js';
+import type { LlmEndpoint } from '../backends/backend.js';
+import { Errors } from '../errors/catalogue.js';
+import type { DataPlane, Ticket } from './data-plane.js';
+import type { HostedModel, ModelHost } from './model-host.js';
+import type { InferenceService, LlmCacheRequest, LlmResult } from './inference-service.js';
+
+/** Who calls and how long they wait. */
+export interface LlmCaller {
+  readonly principal: Principal | null;
+  /** Fires when the client leaves. */
+  readonly signal: AbortSignal;
+  /** Receives the time spent in the upstream, for `x-umbral-overhead-ms`. */
+  readonly timing?: { backendMs: number };
+}
+
+/**
+ * A stream that has started: its chunks (the upstream's SSE payloads), what answered, and `done()`,
+ * which the transport calls once the stream has ended, however it ended (idempotent).
+ */
+export type StartedStream = LlmResult<AsyncIterable<Record<string, unknown>>> & { done(): void };
+
+type Body = Readonly<Record<string, unknown>>;
+
+/**
+ * The one front of the data plane for OpenAI-compatible calls: the routes parse, call this, and
+ * encode. The model comes from the body, so the model's allow-list, admission by queueing time and
+ * its per-caller limits are applied here, then the deadline (`limits.timeout_ms`, else
+ * `server.requestTimeoutMs`), the response cache and the fallback chain, as for tensors.
+ */
+export class LlmPlane {
+  constructor(private readonly deps: { readonly host: Pick<ModelHost, 'list'>; readonly inference: InferenceService; readonly plane: Pick<DataPlane, 'admit'> }) {}
+
+  /** A chat completion; cached when the request fixes its answer (temperature 0) or the policy says always. */
+  chat(model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
+    const cache = { kind: 'chat', body, deterministic: body.temperature === 0 };
+    return this.#call(model, caller, (llm, signal) => llm.chat(body, signal), cache);
+  }
+
+  /** Embeddings: a function of their input, always cacheable. */
+  embeddings(model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
+    return this.#call(model, caller, (llm, signal) => llm.embeddings(body, signal), { kind: 'embeddings', body, deterministic: true });
+  }
+
+  /**
+   * A streamed chat completion, resolved once the upstream has started answering. The request's
+   * slot is held until the stream ends, however it ends.
+   */
+  async chatStream(model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
+    const ticket = await this.#admit(model, caller);
+    try {
+      const started = await this.deps.inference.llm(model, {
+        signal: caller.signal, stream: true, run: (llm, _served, signal) => llm.chatStream(body, signal), ...callerOf(caller),
+      });
+      return { ...started, done: () => ticket.leave() };
+    } catch (error) {
+      ticket.leave();
+      throw error;
+    }
+  }
+
+  /** The models this caller may call as LLMs (`/v1/models`). */
+  models(principal: Principal | null): HostedModel[] {
+    const allowed = principal?.models;
+    return this.deps.host.list().filter((model) => servesLlm(model) && (!allowed || allowed.includes(model.plan.name)));
+  }
+
+  async #call<T>(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<T>, cache: LlmCacheRequest): Promise<LlmResult<T>> {
+    const ticket = await this.#admit(model, caller);
+    try {
+      return await this.deps.inference.llm(model, { signal: caller.signal, run: (llm, _served, signal) => run(llm, signal), cache, ...callerOf(caller) });
+    } finally {
+      ticket.leave();
+    }
+  }
+
+  /** The model is in the body, so access control saw none: its allow-list is checked here, before anything else. */
+  #admit(model: string, caller: LlmCaller): Promise<Ticket> {
+    const allowed = caller.principal?.models;
+    if (allowed && !allowed.includes(model)) throw Errors.modelNotAllowed(model);
+    return this.deps.plane.admit(model, caller.principal);
+  }
+}
+
+function callerOf(caller: LlmCaller): { timing?: { backendMs: number }; caller?: string } {
+  return { ...(caller.timing ? { timing: caller.timing } : {}), ...(caller.principal ? { caller: caller.principal.id } : {}) };
+}
+
+function servesLlm(model: HostedModel): boolean {
+  const state = model.defaultVersion === undefined ? undefined : model.states.get(model.defaultVersion);
+  return state?.status === 'ready' && state.version.loaded.llm !== undefined;
+}

@@ -1,7 +1,7 @@
 import type { Backend, BackendKind } from './backend.js';
 import { lazyBackend } from './lazy-backend.js';
 import { OnnxBackend } from './onnx/onnx-backend.js';
-import type { UpstreamObserver } from '../resilience/upstream-group.js';
+import type { UpstreamObserver } from '../resilience/upstream-observer.js';
 
 /** The part of the server's logger (pino) backends report to. */
 export interface BackendLogger {

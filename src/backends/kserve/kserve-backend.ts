@@ -1,7 +1,8 @@
 import { Errors } from '../../errors/catalogue.js';
 import { isDatatype } from '../../protocol/kserve/datatypes.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
-import { UpstreamGroup, type UpstreamObserver } from '../../resilience/upstream-group.js';
+import { UpstreamGroup } from '../../resilience/upstream-group.js';
+import type { UpstreamObserver } from '../../resilience/upstream-observer.js';
 import type { Backend, LoadedModel, LoadRequest, ModelSignature, TensorSpec } from '../backend.js';
 import { readRemoteArtifact } from '../read-remote-artifact.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';

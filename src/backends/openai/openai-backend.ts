@@ -1,4 +1,4 @@
-import type { UpstreamObserver } from '../../resilience/upstream-group.js';
+import type { UpstreamObserver } from '../../resilience/upstream-observer.js';
 import { UpstreamGroup } from '../../resilience/upstream-group.js';
 import type { Backend, LoadedModel, LoadRequest } from '../backend.js';
 import { OpenAiClient } from './openai-client.js';

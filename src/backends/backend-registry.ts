@@ -1,7 +1,8 @@
+import { BACKEND_KINDS } from '../model/backend-kind.js';
 import type { Backend, BackendKind } from './backend.js';
 import { lazyBackend } from './lazy-backend.js';
 import { OnnxBackend } from './onnx/onnx-backend.js';
-import type { UpstreamObserver } from '../resilience/upstream-group.js';
+import type { UpstreamObserver } from '../resilience/upstream-observer.js';
 
 /** The part of the server's logger (pino) backends report to. */
 export interface BackendLogger {
@@ -24,7 +25,7 @@ export interface BackendOptions {
 
 export type BackendFactory = (options: BackendOptions) => Backend;
 
-/** Every backend kind and how to build it; the compiler keeps this complete as kinds are added. */
+/** How to build a backend of each kind (`src/model/backend-kind.ts`): a Record, so that the compiler asks for a new kind's factory. */
 export const BACKENDS: Record<BackendKind, BackendFactory> = {
   onnx: (options) => new OnnxBackend(options),
   kserve: (options) => lazyBackend('kserve', async () => new (await import('./kserve/kserve-backend.js')).KserveBackend(options)),
@@ -33,6 +34,5 @@ export const BACKENDS: Record<BackendKind, BackendFactory> = {
 
 /** One backend of every kind. */
 export function createBackends(options: BackendOptions): Record<BackendKind, Backend> {
-  const entries = Object.entries(BACKENDS) as [BackendKind, BackendFactory][];
-  return Object.fromEntries(entries.map(([kind, factory]) => [kind, factory(options)])) as Record<BackendKind, Backend>;
+  return Object.fromEntries(BACKEND_KINDS.map((kind) => [kind, BACKENDS[kind](options)])) as Record<BackendKind, Backend>;
 }

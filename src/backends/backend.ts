@@ -1,14 +1,10 @@
 import type { Datatype } from '../protocol/kserve/datatypes.js';
 import type { Tensor } from '../protocol/tensor.js';
+import type { BackendKind } from '../model/backend-kind.js';
 import type { UpstreamControl } from '../resilience/upstream-control.js';
 
+export type { BackendKind } from '../model/backend-kind.js';
 export type { RepositoryControl, ServerStatus, UpstreamControl } from '../resilience/upstream-control.js';
-
-/**
- * The interface every serving technology implements. Adding a backend is one folder, one line in
- * `backend-registry.ts` and a run of the shared contract suite (`test/support/backends/backend-contract.ts`).
- */
-export type BackendKind = 'onnx' | 'kserve' | 'openai';
 
 /** One input or output of a model: name, datatype and shape, where -1 is a dimension of any size. */
 export interface TensorSpec {
@@ -92,7 +88,13 @@ export interface LlmEndpoint {
   embeddings(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
-/** A serving technology: loads model versions and owns the resources they share (worker pools, clients). */
+/**
+ * A serving technology: loads model versions and owns the resources they share (worker pools,
+ * clients). Adding a backend is its name in `src/model/backend-kind.ts`, one folder, its factory in
+ * `backend-registry.ts` (the compiler asks for it) and a run of the shared contract suite
+ * (`test/support/backends/backend-contract.ts`); a remote one is its client and descriptor over
+ * `RemoteBackend` (`remote-backend.ts`).
+ */
 export interface Backend {
   readonly kind: BackendKind;
   /** Loads one version; rejects with a message that says why a broken artifact cannot serve. */

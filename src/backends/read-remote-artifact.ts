@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Errors } from '../errors/catalogue.js';
+import type { RemoteBackendKind } from '../model/backend-kind.js';
 import { DEFAULT_RESILIENCE, resilienceSchema, toResiliencePolicy } from '../resilience/resilience-config.js';
 import type { ResiliencePolicy } from '../resilience/resilience-policy.js';
 
@@ -15,7 +16,7 @@ export interface RemoteArtifact<D> {
  * registry writes from model.yaml) and checks its endpoint with the backend's schema. Throws
  * UMBRAL_ERR_MODEL_LOAD_FAILED listing every problem.
  */
-export async function readRemoteArtifact<D>(model: string, path: string, kind: 'kserve' | 'openai', schema: z.ZodType<D>): Promise<RemoteArtifact<D>> {
+export async function readRemoteArtifact<D>(model: string, path: string, kind: RemoteBackendKind, schema: z.ZodType<D>): Promise<RemoteArtifact<D>> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw Errors.modelLoadFailed(model, error.code === 'ENOENT' ? `descriptor not found: ${path}` : `cannot read ${path}: ${error.message}`);
   });

@@ -7,7 +7,7 @@ import { Errors } from '../errors/catalogue.js';
 import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tensor } from '../protocol/tensor.js';
-import { withDeadline } from '../resilience/with-deadline.js';
+import { withDeadline } from '../resilience/deadline.js';
 import { classify } from './classification.js';
 import type { ModelHost } from './model-host.js';
 import type { ServedVersion } from './served-version.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
-import { BACKEND_KINDS, dynamicBatchingSchema } from './model-config.js';
+import { BACKEND_KINDS } from './backend-kind.js';
+import { dynamicBatchingSchema } from './model-config.js';
 
 /** An input or output as declared; datatype and shape are filled in from the artifact at registration. */
 const tensorSpec = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_KINDS, isRemoteKind, REMOTE_BACKEND_KINDS } from './backend-kind.js';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
 import {
@@ -25,8 +26,6 @@ const versionPolicy = z.union([
   z.object({ specific: z.object({ versions: z.array(z.number().int().nonnegative()).min(1) }).strict() }).strict(),
 ]);
 
-/** Backends a model.yaml may name; `kserve` and `openai` serve from remote servers (no version directories). */
-export const BACKEND_KINDS = ['onnx', 'kserve', 'openai'] as const;
 
 export const modelConfigSchema = z.object({
   backend: z.enum(BACKEND_KINDS).default('onnx'),
@@ -69,11 +68,14 @@ export const modelConfigSchema = z.object({
  * backend. Versions' own configs (`manifestToModelConfig`) carry no remote section and skip this.
  */
 export const writtenModelConfigSchema = modelConfigSchema.superRefine((config, context) => {
-  for (const kind of ['kserve', 'openai'] as const) {
+  // `config[kind]`: a new remote kind needs its section in the schema above, which the compiler asks for.
+  for (const kind of REMOTE_BACKEND_KINDS) {
     if (config.backend === kind && !config[kind]) context.addIssue({ code: 'custom', path: [kind], message: `backend: ${kind} needs a '${kind}:' section (its servers)` });
     if (config.backend !== kind && config[kind]) context.addIssue({ code: 'custom', path: [kind], message: `only for backend: ${kind} (this model's backend is ${config.backend})` });
   }
-  if (config.backend === 'onnx' && config.resilience) context.addIssue({ code: 'custom', path: ['resilience'], message: 'only for remote backends (kserve, openai)' });
+  if (!isRemoteKind(config.backend) && config.resilience) {
+    context.addIssue({ code: 'custom', path: ['resilience'], message: `only for remote backends (${REMOTE_BACKEND_KINDS.join(', ')})` });
+  }
 });
 
 export type ModelConfig = z.output<typeof modelConfigSchema>;

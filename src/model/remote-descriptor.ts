@@ -1,3 +1,4 @@
+import type { RemoteBackendKind } from './backend-kind.js';
 import { canonicalJson } from './canonical-json.js';
 import type { ModelConfig } from './model-config.js';
 
@@ -7,7 +8,7 @@ import type { ModelConfig } from './model-config.js';
  * and any change to it is a new version. The remote backend reads it back at load.
  */
 export function remoteDescriptor(config: ModelConfig): Uint8Array {
-  const kind = config.backend as 'kserve' | 'openai';
+  const kind = config.backend as RemoteBackendKind;
   const descriptor = { backend: kind, [kind]: config[kind] ?? {}, resilience: config.resilience ?? {} };
   return new TextEncoder().encode(canonicalJson(descriptor));
 }

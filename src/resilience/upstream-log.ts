@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { UpstreamObserver } from './upstream-group.js';
+import type { UpstreamObserver } from './upstream-observer.js';
 
 /** One log line each time a server's circuit breaker changes state or its health check changes verdict. */
 export function upstreamLog(logger: Pick<Logger, 'info' | 'warn'>): UpstreamObserver {

@@ -1,9 +1,9 @@
 import { Errors } from '../../errors/catalogue.js';
 import { isDatatype } from '../../protocol/kserve/datatypes.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
-import { UpstreamGroup, type UpstreamObserver } from '../../resilience/upstream-group.js';
-import type { Backend, LoadedModel, LoadRequest, ModelSignature, TensorSpec } from '../backend.js';
-import { readRemoteArtifact } from '../read-remote-artifact.js';
+import type { UpstreamObserver } from '../../resilience/upstream-observer.js';
+import type { ModelSignature, TensorSpec } from '../backend.js';
+import { RemoteBackend, type RemoteKind } from '../remote-backend.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';
 import { kserveDescriptorSchema, serverAddressProblem, type KserveDescriptor } from './kserve-descriptor.js';
 import { KserveGrpcClient } from './kserve-grpc-client.js';
@@ -24,41 +24,35 @@ const DEFAULT_MAX_ELEMENTS = 16_777_216;
  * gRPC. A version's artifact is a JSON descriptor; loading it makes one server group and asks the
  * servers for the model's metadata (its signature), through the group's retries.
  */
-export class KserveBackend implements Backend {
-  readonly kind = 'kserve' as const;
-  readonly #live = new Set<UpstreamGroup<KserveClient>>();
-
-  constructor(private readonly options: KserveBackendOptions = {}) {}
-
-  async load(request: LoadRequest): Promise<LoadedModel> {
-    const { model, artifactPath } = request;
-    const { descriptor: written, policy } = await readRemoteArtifact(model, artifactPath, 'kserve', kserveDescriptorSchema);
-    const descriptor = request.servers ? { ...written, servers: [...request.servers] } : written;
-    const remote: RemoteModel = { name: descriptor.model ?? model, ...(descriptor.version ? { version: descriptor.version } : {}) };
-    const group = new UpstreamGroup<KserveClient>({
-      name: model, servers: descriptor.servers, policy,
-      connect: (url) => connect(descriptor, url, this.options.maxElements ?? DEFAULT_MAX_ELEMENTS),
-      disconnect: (client) => client.close(),
-      healthCheck: (client, signal) => client.ready(remote, signal),
-      ...(this.options.upstreamObserver ? { observer: this.options.upstreamObserver } : {}),
-    });
-    try {
-      const metadata = await group.call((client, signal) => client.metadata(remote, signal), { signal: AbortSignal.timeout(policy.timeoutMs) });
-      const signature = toSignature(model, metadata);
-      this.#live.add(group);
-      return new KserveLoadedModel(model, remote, signature, group, () => this.#live.delete(group));
-    } catch (error) {
-      await group.close();
-      throw Errors.modelLoadFailed(model, `its metadata could not be read from ${descriptor.servers.join(', ')}: ${(error as Error).message}`);
-    }
+export class KserveBackend extends RemoteBackend<KserveDescriptor, KserveClient> {
+  constructor(options: KserveBackendOptions = {}) {
+    super(kserve(options.maxElements ?? DEFAULT_MAX_ELEMENTS), options.upstreamObserver);
   }
+}
 
-  /** Closes the groups of versions not released (a shutdown that skipped a release must not leak sockets). */
-  async close(): Promise<void> {
-    const groups = [...this.#live];
-    this.#live.clear();
-    await Promise.all(groups.map((group) => group.close()));
-  }
+function kserve(maxElements: number): RemoteKind<KserveDescriptor, KserveClient> {
+  return {
+    kind: 'kserve',
+    descriptorSchema: kserveDescriptorSchema,
+    endpoint: ({ model, descriptor, policy }) => {
+      const remote: RemoteModel = { name: descriptor.model ?? model, ...(descriptor.version ? { version: descriptor.version } : {}) };
+      return {
+        servers: descriptor.servers,
+        connect: (url) => connect(descriptor, url, maxElements),
+        healthCheck: (client, signal) => client.ready(remote, signal),
+        async open(group, release) {
+          let signature: ModelSignature;
+          try {
+            const metadata = await group.call((client, signal) => client.metadata(remote, signal), { signal: AbortSignal.timeout(policy.timeoutMs) });
+            signature = toSignature(model, metadata);
+          } catch (error) {
+            throw Errors.modelLoadFailed(model, `its metadata could not be read from ${descriptor.servers.join(', ')}: ${(error as Error).message}`);
+          }
+          return new KserveLoadedModel(model, remote, signature, group, release);
+        },
+      };
+    },
+  };
 }
 
 function connect(descriptor: KserveDescriptor, url: string, maxElements: number): KserveClient {

@@ -17,7 +17,8 @@ export class KserveLoadedModel implements LoadedModel {
     private readonly remote: RemoteModel,
     readonly signature: ModelSignature,
     group: UpstreamGroup<KserveClient>,
-    private readonly onRelease: () => void,
+    /** Closes the group (and stops the backend tracking it). */
+    readonly release: () => Promise<void>,
   ) {
     this.upstream = Object.assign(group, { repository: kserveRepository(model, () => group.clients()) });
   }
@@ -27,10 +28,5 @@ export class KserveLoadedModel implements LoadedModel {
     const outputs = await this.upstream.call(
       (client, attemptSignal, deadline) => client.infer(this.remote, request.inputs, request.outputs, attemptSignal, deadline), { signal });
     return { outputs };
-  }
-
-  async release(): Promise<void> {
-    this.onRelease();
-    await this.upstream.close();
   }
 }

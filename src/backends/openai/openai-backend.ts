@@ -1,10 +1,10 @@
-import type { UpstreamObserver } from '../../resilience/upstream-group.js';
-import { UpstreamGroup } from '../../resilience/upstream-group.js';
-import type { Backend, LoadedModel, LoadRequest } from '../backend.js';
+import type { UpstreamObserver } from '../../resilience/upstream-observer.js';
+import { RemoteBackend, type RemoteKind } from '../remote-backend.js';
+import { openAiApiKey } from './openai-api-key.js';
 import { OpenAiClient } from './openai-client.js';
+import { openaiDescriptorSchema, type OpenAiDescriptor } from './openai-descriptor.js';
 import { openAiLlm } from './openai-llm.js';
 import { OpenAiLoadedModel } from './openai-loaded-model.js';
-import { readOpenAiArtifact } from './read-openai-artifact.js';
 
 /** What the openai backend takes of the backends' options (BackendOptions has these fields). */
 export interface OpenAiBackendOptions {
@@ -19,36 +19,28 @@ export interface OpenAiBackendOptions {
  * artifact is a JSON descriptor; loading it makes one server group over its base URLs and calls no
  * server (a load must not depend on a live call, and health checks follow their own interval).
  */
-export class OpenAiBackend implements Backend {
-  readonly kind = 'openai' as const;
-  readonly #live = new Set<UpstreamGroup<OpenAiClient>>();
-
-  constructor(private readonly options: OpenAiBackendOptions = {}) {}
-
-  async load(request: LoadRequest): Promise<LoadedModel> {
-    const { model, artifactPath } = request;
-    const { descriptor, policy, apiKey } = await readOpenAiArtifact(model, artifactPath, this.options.environment ?? {});
-    const group = new UpstreamGroup<OpenAiClient>({
-      name: model,
-      servers: request.servers ?? descriptor.base_urls,
-      policy,
-      connect: (url) => {
-        if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`'${url}': use an http(s) base URL such as https://api.openai.com/v1`);
-        return new OpenAiClient({ baseUrl: url, apiKey, headers: descriptor.headers, bodyTimeoutMs: policy.timeoutMs });
-      },
-      disconnect: (client) => client.close(),
-      healthCheck: (client, signal) => client.healthy(signal),
-      ...(this.options.upstreamObserver ? { observer: this.options.upstreamObserver } : {}),
-    });
-    this.#live.add(group);
-    const llm = openAiLlm(group, { model, upstreamModel: descriptor.model ?? model, embeddings: descriptor.embeddings ?? false });
-    return new OpenAiLoadedModel(model, group, llm, () => this.#live.delete(group));
+export class OpenAiBackend extends RemoteBackend<OpenAiDescriptor, OpenAiClient> {
+  constructor(options: OpenAiBackendOptions = {}) {
+    super(openai(options.environment ?? {}), options.upstreamObserver);
   }
+}
 
-  /** Closes the groups of versions not released (a shutdown that skipped a release must not leak sockets). */
-  async close(): Promise<void> {
-    const groups = [...this.#live];
-    this.#live.clear();
-    await Promise.all(groups.map((group) => group.close()));
-  }
+function openai(environment: Readonly<Record<string, string | undefined>>): RemoteKind<OpenAiDescriptor, OpenAiClient> {
+  return {
+    kind: 'openai',
+    descriptorSchema: openaiDescriptorSchema,
+    endpoint: ({ model, descriptor, policy }) => {
+      const apiKey = openAiApiKey(model, descriptor, environment);
+      return {
+        servers: descriptor.base_urls,
+        connect: (url) => {
+          if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`'${url}': use an http(s) base URL such as https://api.openai.com/v1`);
+          return new OpenAiClient({ baseUrl: url, apiKey, headers: descriptor.headers, bodyTimeoutMs: policy.timeoutMs });
+        },
+        healthCheck: (client, signal) => client.healthy(signal),
+        open: async (group, release) => new OpenAiLoadedModel(model, group,
+          openAiLlm(group, { model, upstreamModel: descriptor.model ?? model, embeddings: descriptor.embeddings ?? false }), release),
+      };
+    },
+  };
 }

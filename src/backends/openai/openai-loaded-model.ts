@@ -28,8 +28,8 @@ export class OpenAiLoadedModel implements LoadedModel {
     private readonly model: string,
     readonly upstream: UpstreamGroup<OpenAiClient>,
     readonly llm: LlmEndpoint,
-    /** Called once on release (the backend stops tracking the group). */
-    private readonly onRelease: () => void = () => undefined,
+    /** Closes the group (and stops the backend tracking it). */
+    readonly release: () => Promise<void>,
   ) {}
 
   /** Each prompt of `text_input` becomes one chat completion of one user message. */
@@ -49,10 +49,5 @@ export class OpenAiLoadedModel implements LoadedModel {
     const content = choice?.message?.content;
     if (typeof content !== 'string') throw Errors.upstreamFailed(this.model, 'the answer has no choices[0].message.content');
     return content;
-  }
-
-  async release(): Promise<void> {
-    this.onRelease();
-    await this.upstream.close();
   }
 }

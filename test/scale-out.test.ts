@@ -68,12 +68,31 @@ describe('two umbral processes on one PostgreSQL and one Redis', { skip }, () =>
     assert.deepEqual(await serversOn(b), [(upstreams[0] as KserveUpstream).httpUrl]);
     const changed = await call(a, 'PUT', '/admin/models/remote/servers', { credential: ADMIN_KEY, body: { servers: [next] } });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    assert.equal(changed.body.announced, true);
     const seen = await within(1000, async () => JSON.stringify(await serversOn(b)) === JSON.stringify([next]));
     assert.ok(seen < 1000, `B took the new list after ${seen.toFixed(0)} ms`);
     const before = (upstreams[1] as KserveUpstream).counts.byRoute.infer;
     assert.equal((await call(b, 'POST', '/v2/models/remote/infer', { credential: ADMIN_KEY, body: addSubRequest(1) })).status, 200);
     assert.equal((upstreams[1] as KserveUpstream).counts.byRoute.infer - before, 1, 'B sends to the new server');
+    // The list is the model's policy now: it lasts past a reload of the model.
+    assert.equal((await call(b, 'POST', '/admin/models/remote/reload', { credential: ADMIN_KEY })).status, 200);
+    assert.deepEqual(await serversOn(b), [next]);
+  });
+
+  it('serves on B, within one second, a policy put on A, and B\'s history names who changed what', async () => {
+    const [a, b] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const operator = await createUser(a, 'policy-operator', 'operator');
+    const infer = () => call(b, 'POST', '/v2/models/scale/infer', { credential: ADMIN_KEY, body: X });
+    assert.equal((await infer()).status, 200);
+    const put = await call(a, 'PUT', '/admin/models/scale/policy', { credential: operator.accessToken, body: { rate_limit: { requests_per_second: 1 } } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    // Served by B: a second request in the same second is refused there.
+    const seen = await within(1000, async () => (await infer()).status === 429 || (await infer()).status === 429);
+    assert.ok(seen < 1000, `B applied the policy after ${seen.toFixed(0)} ms`);
+    const history = await call(b, 'GET', '/admin/models/scale/policy/history', { credential: ADMIN_KEY });
+    const [latest] = history.body.revisions as Array<{ actor: string; changes: unknown }>;
+    assert.equal(latest?.actor, 'user:policy-operator');
+    assert.deepEqual(latest?.changes, [{ path: 'rate_limit', from: null, to: { requests_per_second: 1 } }]);
+    assert.equal((await call(a, 'PUT', '/admin/models/scale/policy', { credential: ADMIN_KEY, body: {} })).status, 200);
   });
 
   it('shares one response cache: a miss on A is a hit on B, and a clear on A clears B', async () => {

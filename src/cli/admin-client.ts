@@ -23,12 +23,17 @@ export class AdminClient {
       : this.send(method, path, { body: JSON.stringify(body), contentType: 'application/json' });
   }
 
+  /** PATCHes a JSON merge patch (RFC 7396); resolves the JSON answer. */
+  mergePatch(path: string, patch: unknown): Promise<unknown> {
+    return this.send('PATCH', path, { body: JSON.stringify(patch), contentType: 'application/merge-patch+json' });
+  }
+
   /** POSTs a multipart form (its file parts are streamed as undici reads them). */
   upload(path: string, form: FormData): Promise<unknown> {
     return this.send('POST', path, { body: form });
   }
 
-  private async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, init: { body?: string | FormData; contentType?: string }): Promise<unknown> {
+  private async send(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, init: { body?: string | FormData; contentType?: string }): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': `umbral-cli/${UMBRAL_VERSION}` };
     if (init.contentType) headers['content-type'] = init.contentType;
     if (this.config.apiKey !== undefined) headers.authorization = `Bearer ${this.config.apiKey}`;

@@ -1,6 +1,7 @@
 import type { ClientFlags } from '../config/client-config.js';
 import { Errors } from '../errors/catalogue.js';
-import { integerArg, parseAction, stringValue, type ActionSpec, type ActionValues } from './parse-action-args.js';
+import { parse as parseYaml } from 'yaml';
+import { integerArg, parseAction, stringList, stringValue, type ActionSpec, type ActionValues } from './parse-action-args.js';
 
 /** One `umbral models …` action and its arguments. */
 export type ModelsAction =
@@ -11,7 +12,14 @@ export type ModelsAction =
   | { readonly name: 'list' }
   | { readonly name: 'show' | 'promote' | 'rollback'; readonly model: string }
   | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number }
-  | { readonly name: 'history'; readonly model: string; readonly limit?: number };
+  | { readonly name: 'history'; readonly model: string; readonly limit?: number }
+  | {
+    readonly name: 'policy'; readonly model: string;
+    /** `--set key=value`, as a JSON merge patch (dotted keys nest; a value is read as YAML, `null` removes). */
+    readonly patch?: Readonly<Record<string, unknown>>;
+    /** `--file policy.yaml`: the whole policy, replaced. */
+    readonly file?: string;
+  };
 
 /** `umbral models …`: what to do, where the server is, and whether to print the server's JSON. */
 export interface ModelsCommand {
@@ -37,6 +45,7 @@ const ACTIONS: Record<ModelsAction['name'], ActionSpec> = {
   promote: { positionals: ['MODEL'], options: {} },
   rollback: { positionals: ['MODEL'], options: {} },
   history: { positionals: ['MODEL'], options: { limit: { type: 'string' } } },
+  policy: { positionals: ['MODEL'], options: { set: { type: 'string', multiple: true }, file: { type: 'string' } } },
 };
 
 /**
@@ -56,11 +65,44 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
     case 'list': return { name };
     case 'show': case 'promote': case 'rollback': return { name, model: first };
     case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1) };
+    case 'policy': return policyAction(first, values);
     case 'history': {
       const limit = stringValue(values.limit);
       return limit === undefined ? { name, model: first } : { name, model: first, limit: integerArg(limit, '--limit', 1) };
     }
   }
+}
+
+function policyAction(model: string, values: ActionValues): ModelsAction {
+  const sets = stringList(values.set);
+  const file = stringValue(values.file);
+  if (sets.length > 0 && file !== undefined) throw Errors.usage('models policy: give --set or --file, not both (--file replaces the whole policy)');
+  if (file !== undefined) return { name: 'policy', model, file };
+  if (sets.length === 0) return { name: 'policy', model };
+  return { name: 'policy', model, patch: mergePatchOf(sets) };
+}
+
+/** `rate_limit.requests_per_minute=600` … as one merge patch: `{"rate_limit": {"requests_per_minute": 600}}`. */
+function mergePatchOf(sets: readonly string[]): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const set of sets) {
+    const match = /^([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)=(.*)$/s.exec(set);
+    if (!match) throw Errors.usage(`models policy: --set takes key=value (keys as in model.yaml, dotted for nested ones), got '${set}'`);
+    const keys = (match[1] as string).split('.');
+    let value: unknown;
+    try {
+      value = parseYaml(match[2] as string);
+    } catch {
+      throw Errors.usage(`models policy: the value of --set ${match[1]} is not valid YAML`);
+    }
+    let node = patch;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+    }
+    node[keys.at(-1) as string] = value ?? null;
+  }
+  return patch;
 }
 
 function pushAction(path: string, values: ActionValues): ModelsAction {

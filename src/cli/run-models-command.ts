@@ -5,6 +5,7 @@ import { ClientError } from './client-error.js';
 import type { ModelsAction, ModelsCommand } from './parse-models-args.js';
 import type { ProgressStream } from './progress-bar.js';
 import { pushModel } from './push-model.js';
+import { readPolicyFile, renderPolicy, type PolicyJson } from './policy-file.js';
 import {
   renderAliases, renderHistory, renderModel, renderModelList, renderVersion,
   type HistoryEntryJson, type ModelJson, type VersionJson,
@@ -64,6 +65,13 @@ async function perform(client: AdminClient, action: ModelsAction, output: Comman
     case 'promote': case 'rollback': {
       const model = await client.json('POST', modelPath(action.model, action.name)) as ModelJson;
       return { document: model, render: () => renderAliases(model) };
+    }
+    case 'policy': {
+      const path = modelPath(action.model, 'policy');
+      const document = (action.file !== undefined ? await client.json('PUT', path, readPolicyFile(action.file))
+        : action.patch !== undefined ? await client.mergePatch(path, action.patch)
+          : await client.json('GET', path)) as PolicyJson;
+      return { document, render: () => renderPolicy(document) };
     }
     case 'history': {
       const query = action.limit === undefined ? '' : `?limit=${action.limit}`;

@@ -11,6 +11,7 @@ Usage:
   umbral models promote M
   umbral models rollback M
   umbral models history M [--limit N]
+  umbral models policy M [--set KEY=VALUE]… [--file policy.yaml]
   umbral keys create --name NAME --scope S [--scope S …] [--model M …] [--expires 30d|12h|DATE]
                      [--rps N] [--rpm N] [--concurrent N]
   umbral keys list
@@ -45,6 +46,9 @@ models commands (talk to a running server's admin API):
   promote         challenger becomes champion, the old champion previous
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
+  policy          M's serving policy (model.yaml's keys): shown; changed key by key with --set
+                  (rate_limit.requests_per_minute=600; a value is YAML, null removes the key); or
+                  replaced whole by --file. Stored, versioned and applied by every replica
 
 keys commands (talk to a running server's admin API; need the access:admin permission):
   create          a new API key; stdout gets the key alone, so KEY=$(umbral keys create …) captures

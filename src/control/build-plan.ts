@@ -1,6 +1,6 @@
 import type { Limits } from '../access/principal.js';
 import { cachePolicy } from '../cache/cache-policy.js';
-import type { ModelPlan, ServingLimits } from '../inference/model-plan.js';
+import type { ModelPlan, PlannedVersion, ServingLimits } from '../inference/model-plan.js';
 import type { Manifest } from '../model/manifest.js';
 import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
@@ -34,7 +34,7 @@ export function buildPlan(
     // A model with nothing to serve yet (just created) does not hold the server's readiness back.
     required: versions.length > 0 && (policy.required ?? true),
     problem: versions.length === 0 ? (note?.problem ?? 'it has no version yet') : problem,
-    versions: versions.map((v) => ({ version: String(v.version), artifactPath: artifacts.path(v.artifactSha256), manifest: served(v.manifest, policy) })),
+    versions: versions.map((v) => plannedVersion(v, artifacts, policy)),
     aliases,
     defaultVersion: champion ?? latest,
     ...servingOf(policy),
@@ -65,7 +65,11 @@ function servingOf(policy: ModelPolicy): Partial<ModelPlan> {
   };
 }
 
-/** A version's manifest as this policy serves it: the policy's dynamic batching in place of the version's own. */
+/** A version as the model's policy serves it: the policy's dynamic batching in place of the version's own. */
+export function plannedVersion(version: VersionRecord, artifacts: ArtifactStore, policy: ModelPolicy): PlannedVersion {
+  return { version: String(version.version), artifactPath: artifacts.path(version.artifactSha256), manifest: served(version.manifest, policy) };
+}
+
 function served(manifest: Manifest, policy: ModelPolicy): Manifest {
   if (!policy.dynamic_batching) return manifest;
   return { ...manifest, serving: { ...manifest.serving, dynamic_batching: policy.dynamic_batching } };

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Errors } from '../errors/catalogue.js';
 import { isUmbralError } from '../errors/umbral-error.js';
@@ -9,10 +8,10 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { SeedNote } from './build-plan.js';
 import { hashFile } from '../registry/hash-file.js';
 import { modelConfigToManifest } from '../model/manifest-config.js';
+import { makeEndpointChampion } from './remote-endpoint.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { readModelRepository, type ModelDefinition } from './model-repository.js';
 import { registerVersion } from './register-version.js';
-import { remoteDescriptor } from '../model/remote-descriptor.js';
 import { CHAMPION, type Registry } from '../registry/registry.js';
 
 const SYSTEM = 'system';
@@ -85,32 +84,12 @@ async function importModel(deps: Parameters<typeof seedRegistry>[0], definition:
  * moves to it, through the audit log like any promotion. Its servers need not be up now.
  */
 async function importRemoteModel(deps: Parameters<typeof seedRegistry>[0], definition: ModelDefinition): Promise<string | undefined> {
-  const { registry, artifacts, logger } = deps;
   const config = definition.config as ModelConfig;
   try {
-    const artifact = await artifacts.put(Readable.from([remoteDescriptor(config)]));
-    const versions = await registry.listVersions(definition.name).catch(() => []);
-    const model = await registry.getModel(definition.name);
-    const champion = versions.find((v) => v.version === model?.aliases[CHAMPION]);
-    if (champion?.artifactSha256 === artifact.sha256) return undefined;
-    const version = versions.find((v) => v.artifactSha256 === artifact.sha256)?.version
-      ?? await registerRemote(deps, definition.name, artifact, config);
-    await registry.setAlias(definition.name, CHAMPION, version, SYSTEM);
-    logger.info({ model: definition.name, version, backend: config.backend }, 'remote endpoint from model.yaml is the champion');
+    const { version, moved } = await makeEndpointChampion(deps, definition.name, config, SYSTEM);
+    if (moved) deps.logger.info({ model: definition.name, version, backend: config.backend }, 'remote endpoint from model.yaml is the champion');
     return undefined;
   } catch (error) {
     return `its endpoint cannot be registered: ${(error as Error).message}`;
-  }
-}
-
-/** Registers a remote endpoint as a version; when another replica just did, that version. */
-async function registerRemote(deps: Parameters<typeof seedRegistry>[0], name: string, artifact: { sha256: string; size: number }, config: ModelConfig): Promise<number> {
-  try {
-    return (await registerVersion(deps, name, artifact, modelConfigToManifest(config), SYSTEM, { trialLoad: false })).version;
-  } catch (error) {
-    if (!isUmbralError(error) || error.code !== Errors.duplicateVersion.code) throw error;
-    const existing = (await deps.registry.listVersions(name)).find((v) => v.artifactSha256 === artifact.sha256);
-    if (!existing) throw error;
-    return existing.version;
   }
 }

@@ -10,10 +10,9 @@ import type { ModelHost } from '../inference/model-host.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
-import type { RegistrySync } from '../control/registry-sync.js';
+import type { ModelAdmin } from '../control/model-admin.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
-import type { ServerListSync } from '../control/server-list-channel.js';
 import type { Database } from '../store/database.js';
 import { registerAccessControl, type RouteAccessEntry } from './plugins/access-control.js';
 import { registerOpenApi } from './plugins/open-api.js';
@@ -30,6 +29,7 @@ import { adminUpstreamsRoutes } from './routes/admin-upstreams.js';
 import { openAiRoutes } from './routes/openai.js';
 import { registerLlmMetrics } from '../observability/llm-metrics.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
+import { adminPolicyRoutes } from './routes/admin-policy.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { registerConnectionPolicy } from './plugins/connection-policy.js';
 import { registerConnectionMetrics } from '../observability/connection-metrics.js';
@@ -57,14 +57,11 @@ export interface AppDeps {
   readonly readiness: Readiness;
   readonly registry: Registry;
   readonly artifacts: ArtifactStore;
-  readonly sync: RegistrySync;
-  /** Re-imports the on-disk repository and re-applies the registry (one model, or all). */
-  readonly reload: (model?: string) => Promise<void>;
+  /** Every change to what a model serves: uploads, aliases, promotion, rollback, policy. */
+  readonly admin: ModelAdmin;
   readonly db: Database;
   readonly access: Access;
   readonly cache: ResponseCache;
-  /** Carries run-time server lists to the other processes. */
-  readonly serverLists?: ServerListSync;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -119,9 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
   await registerOpenApi(app);
   await app.register(kserveV2Routes, deps);
-  await app.register(adminModelsRoutes, {
-    ...deps, retainVersions: config.registry.retainVersions, maxArtifactBytes: config.registry.maxArtifactBytes,
-  });
+  await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
+  await app.register(adminPolicyRoutes, deps);
   await app.register(openAiRoutes, {
     llm: deps.llm, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
   });

@@ -19,6 +19,7 @@ import { observeAll, upstreamLog } from '../resilience/upstream-log.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { SeedNote } from '../control/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
+import { ModelAdmin } from '../control/model-admin.js';
 import { RegistrySync } from '../control/registry-sync.js';
 import { seedRegistry } from '../control/seed-registry.js';
 import type { Registry } from '../registry/registry.js';
@@ -33,7 +34,6 @@ import type { RouteAccessEntry } from './plugins/access-control.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
-import { syncServerLists, type ServerListSync } from '../control/server-list-channel.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -90,7 +90,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
-  let serverLists: ServerListSync | undefined;
   try {
     const artifacts = new LocalArtifactStore({
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
@@ -113,18 +112,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
     });
     cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
-    serverLists = await syncServerLists({ db, host, logger });
     const activeSync = sync;
     const reload = async (model?: string) => {
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, serverLists, tracing, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, routeTable: options.routeTable,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
-    await serverLists?.close();
     await cache?.close();
     await access?.close();
     await sync?.stop();
@@ -145,7 +142,6 @@ interface Parts {
   readonly reload: (model?: string) => Promise<void>;
   readonly access: Access;
   readonly cache: OpenedCache;
-  readonly serverLists: ServerListSync;
   readonly tracing: Tracing;
   readonly routeTable: RouteAccessEntry[] | undefined;
 }
@@ -163,9 +159,13 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   });
   const plane = new DataPlane({ host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements });
   const llm = new LlmPlane({ host, inference, plane });
+  const admin = new ModelAdmin({
+    registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
+    retainVersions: config.registry.retainVersions,
+  });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, admin, lifecycle, readiness });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
@@ -215,7 +215,6 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
       loopDelay.close();
       await store.stop();
-      await parts.serverLists.close();
       await parts.cache.close();
       await access.close();
       await sync.stop();

@@ -3,10 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import type { ArtifactStore } from '../../registry/artifact-store.js';
-import { registerVersion } from '../../control/register-version.js';
-import { checkAliasName, isVersionNumber } from '../../model/names.js';
-import type { RegistrySync } from '../../control/registry-sync.js';
-import { CHALLENGER, PREVIOUS, type Registry } from '../../registry/registry.js';
+import type { ModelAdmin } from '../../control/model-admin.js';
+import { isVersionNumber } from '../../model/names.js';
+import type { Registry } from '../../registry/registry.js';
 import { auditJson, modelJson, versionJson } from './admin-json.js';
 import { pageQuerySchema, type PageQuery } from './page-query.js';
 import { receiveUpload } from './receive-upload.js';
@@ -15,10 +14,8 @@ export interface AdminModelsDeps {
   readonly registry: Registry;
   readonly artifacts: ArtifactStore;
   readonly host: ModelHost;
-  readonly sync: RegistrySync;
-  /** Re-imports the on-disk repository and re-applies the registry (POST …/reload, SIGHUP). */
-  readonly reload: (model?: string) => Promise<void>;
-  readonly retainVersions: number;
+  /** Every change to what a model serves goes through it. */
+  readonly admin: ModelAdmin;
   readonly maxArtifactBytes: number;
 }
 
@@ -36,7 +33,7 @@ const params = (...names: string[]) => ({ type: 'object', properties: Object.fro
 
 /** The model registry's admin API (README: "Admin: model registry"). */
 export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsDeps): Promise<void> {
-  const { registry, artifacts, host, sync } = deps;
+  const { registry, artifacts, host, admin } = deps;
   // One byte over the limit reaches the artifact store, which refuses it and keeps nothing.
   await app.register(multipart, { limits: { files: 1, fields: 8, fileSize: deps.maxArtifactBytes + 1, fieldSize: 1024 * 1024 } });
 
@@ -51,20 +48,12 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     return version;
   };
   const answer = async (name: string) => modelJson(await model(name), host.get(name));
-  /** Loads the version an alias is about to point at, so a failure leaves the registry as it was. */
-  const preload = async (name: string, version: number | undefined) => {
-    if (version === undefined) return;
-    const record = await registry.getVersion(name, version);
-    if (!record) throw Errors.versionNotFound(name, String(version));
-    await host.preload(name, { version: String(version), artifactPath: artifacts.path(record.artifactSha256), manifest: record.manifest });
-  };
 
   app.post<{ Body: { name: string; description?: string } }>('/admin/models', {
     config: WRITE,
     schema: { body: { type: 'object', properties: { name: nameParam, description: { type: 'string', maxLength: 2000 } }, required: ['name'], additionalProperties: false } },
   }, async (request, reply) => {
-    const created = await registry.createModel(request.body.name, request.body.description ?? null, actor(request));
-    await sync.syncModel(created.name);
+    const created = await admin.createModel(request.body.name, request.body.description ?? null, actor(request));
     return reply.code(201).send(modelJson(created, host.get(created.name)));
   });
 
@@ -78,16 +67,8 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
   });
 
   app.post<M>('/admin/models/:model/versions', { config: WRITE, schema: { params: params('model') } }, async (request, reply) => {
-    const name = request.params.model;
     const upload = await receiveUpload(request, artifacts, deps.maxArtifactBytes);
-    if (upload.alias !== undefined) checkAliasName(upload.alias);
-    const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, actor(request));
-    if (upload.alias !== undefined) {
-      await preload(name, record.version);
-      await registry.setAlias(name, upload.alias, record.version, actor(request));
-    }
-    if (deps.retainVersions > 0) await registry.applyRetention(name, deps.retainVersions, actor(request));
-    await sync.syncModel(name);
+    const record = await admin.upload(request.params.model, upload, actor(request));
     return reply.code(201).send(versionJson(record));
   });
 
@@ -105,8 +86,7 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
 
   app.delete<MV>('/admin/models/:model/versions/:version', { config: WRITE, schema: { params: params('model', 'version') } }, async (request, reply) => {
     const { model: name, version } = request.params;
-    await registry.deleteVersion(name, versionNumber(name, version), actor(request));
-    await sync.syncModel(name);
+    await admin.deleteVersion(name, versionNumber(name, version), actor(request));
     return reply.code(204).send();
   });
 
@@ -130,34 +110,27 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     },
   }, async (request) => {
     const { model: name, alias } = request.params;
-    checkAliasName(alias);
-    await preload(name, request.body.version);
-    await registry.setAlias(name, alias, request.body.version, actor(request));
-    await sync.syncModel(name);
+    await admin.setAlias(name, alias, request.body.version, actor(request));
     return answer(name);
   });
 
   app.delete<MA>('/admin/models/:model/aliases/:alias', { config: WRITE, schema: { params: params('model', 'alias') } }, async (request) => {
     const { model: name, alias } = request.params;
-    await registry.deleteAlias(name, alias, actor(request));
-    await sync.syncModel(name);
+    await admin.deleteAlias(name, alias, actor(request));
     return answer(name);
   });
 
-  for (const [action, source] of [['promote', CHALLENGER], ['rollback', PREVIOUS]] as const) {
+  for (const action of ['promote', 'rollback'] as const) {
     app.post<M>(`/admin/models/:model/${action}`, { config: WRITE, schema: { params: params('model') } }, async (request) => {
       const name = request.params.model;
-      await preload(name, (await model(name)).aliases[source]);
-      await (action === 'promote' ? registry.promote(name, actor(request)) : registry.rollback(name, actor(request)));
-      await sync.syncModel(name);
+      await (action === 'promote' ? admin.promote(name, actor(request)) : admin.rollback(name, actor(request)));
       return answer(name);
     });
   }
 
   app.post<M>('/admin/models/:model/reload', { config: WRITE, schema: { params: params('model') } }, async (request) => {
     const name = request.params.model;
-    await model(name);
-    await deps.reload(name);
+    await admin.reload(name);
     const failed = [...(host.get(name)?.states ?? [])].flatMap(([version, s]) => (s.status === 'failed' ? [{ version, reason: s.reason }] : []));
     return { ...(await answer(name)), failed };
   });

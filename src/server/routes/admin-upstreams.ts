@@ -1,13 +1,13 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
 import type { ModelHost } from '../../inference/model-host.js';
 import { heldUpstreams, type HeldUpstream } from '../../control/held-upstreams.js';
-import type { ServerListSync } from '../../control/server-list-channel.js';
+import type { ModelAdmin } from '../../control/model-admin.js';
 
 export interface AdminUpstreamsDeps {
   readonly host: ModelHost;
-  /** Carries a changed server list to every other process; absent in tests of one process. */
-  readonly serverLists?: ServerListSync;
+  /** A server list is a change of the model's policy: it lasts, and every replica applies it. */
+  readonly admin: Pick<ModelAdmin, 'setServers'>;
 }
 
 type M = { Params: { model: string } };
@@ -22,6 +22,7 @@ const serversBody = {
   properties: { servers: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 2048 } } },
 } as const;
 const REPOSITORY_TIMEOUT_MS = 30_000;
+const actor = (request: FastifyRequest) => request.principal?.actor ?? 'anonymous';
 
 /**
  * The remote servers behind models (README: "Admin: upstreams"): breakers and health, the server list
@@ -43,12 +44,10 @@ export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpst
     { config: WRITE, schema: { params: params('model'), body: serversBody } }, async (request) => {
       const { model } = request.params;
       const { servers } = request.body;
-      // Each backend checks the addresses against its protocol (setServers throws 400, changing nothing).
-      const controls = controlsOf(host, model);
-      for (const { control } of controls) control.setServers(servers);
-      request.log.info({ model, servers: servers.length }, 'upstream servers changed');
-      const announced = await announce(deps, model, servers, request.log);
-      return { model, announced, upstreams: controls.map(({ version, control }) => ({ version, servers: control.servers() })) };
+      // Checked against the backend's address form (400, nothing changed), stored in the policy, applied here and announced.
+      const policy = await deps.admin.setServers(model, servers, actor(request));
+      request.log.info({ model, servers: servers.length, revision: policy.revision }, 'upstream servers changed');
+      return { model, revision: policy.revision, upstreams: controlsOf(host, model).map(({ version, control }) => ({ version, servers: control.servers() })) };
     });
 
   app.get<M>('/admin/models/:model/repository', { config: READ, schema: { params: params('model') } }, async (request) => {
@@ -64,16 +63,6 @@ export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpst
         request.log.info({ model, remote, action }, 'upstream repository changed');
         return { model, remote, [action === 'load' ? 'loaded' : 'unloaded']: true };
       });
-  }
-}
-
-/** Tells the other processes; this one's change stands whether or not that works. */
-async function announce(deps: AdminUpstreamsDeps, model: string, servers: string[], log: FastifyBaseLogger): Promise<boolean> {
-  try {
-    return (await deps.serverLists?.announce(model, servers)) ?? false;
-  } catch (error) {
-    log.warn({ err: error, model }, 'server list changed here, but other processes could not be told (database unreachable)');
-    return false;
   }
 }
 

@@ -1,9 +1,9 @@
-// Regenerates the README's permission matrix from the routes a real server registers (`npm run docs:access`).
+// Regenerates the permission matrix of docs/guides/access-control.md from the routes a real server registers (`npm run docs:access`).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderAccessTables, replaceAccessSection } from '../src/access/access-table.js';
+import { ACCESS_DOC, renderAccessTables, replaceAccessSection } from '../src/access/access-table.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
@@ -24,10 +24,10 @@ const server = await startServer(config, createLogger(config), { routeTable: rou
 await server.shutdown('routes read');
 rmSync(scratch, { recursive: true, force: true });
 
-const readmePath = join(PACKAGE_ROOT, 'README.md');
+const pagePath = join(PACKAGE_ROOT, ACCESS_DOC);
 if (process.argv.includes('--write')) {
-  writeFileSync(readmePath, replaceAccessSection(readFileSync(readmePath, 'utf8'), renderAccessTables(routes)));
-  console.log(`updated the permission matrix in ${readmePath}`);
+  writeFileSync(pagePath, replaceAccessSection(readFileSync(pagePath, 'utf8'), renderAccessTables(routes)));
+  console.log(`updated the permission matrix in ${pagePath}`);
 } else {
   console.log(renderAccessTables(routes));
 }

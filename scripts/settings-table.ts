@@ -1,13 +1,13 @@
-// Regenerates the README's settings table from the config schema (`npm run docs:settings`).
+// Regenerates the settings table of docs/reference/configuration.md from the config schema (`npm run docs:settings`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderSettingsTable, replaceSettingsTable } from '../src/config/settings-table.js';
+import { renderSettingsTable, replaceSettingsTable, SETTINGS_DOC } from '../src/config/settings-table.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 
-const readmePath = join(PACKAGE_ROOT, 'README.md');
+const pagePath = join(PACKAGE_ROOT, SETTINGS_DOC);
 if (process.argv.includes('--write')) {
-  writeFileSync(readmePath, replaceSettingsTable(readFileSync(readmePath, 'utf8')));
-  console.log(`updated the settings table in ${readmePath}`);
+  writeFileSync(pagePath, replaceSettingsTable(readFileSync(pagePath, 'utf8')));
+  console.log(`updated the settings table in ${pagePath}`);
 } else {
   console.log(renderSettingsTable());
 }

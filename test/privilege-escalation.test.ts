@@ -28,7 +28,7 @@ interface KeyRequest {
 
 const holds = (caller: Caller, permissions: readonly Permission[]) => permissions.every((p) => caller.permissions.includes(p));
 
-/** The code a user change must be refused with, or undefined when it must be allowed (README "Roles and permissions"). */
+/** The code a user change must be refused with, or undefined when it must be allowed (docs/guides/access-control.md). */
 function userRefusal(caller: Caller, roles: readonly Role[]): string | undefined {
   if (!holds(caller, ['access:admin'])) return 'UMBRAL_ERR_FORBIDDEN';
   if (caller.models) return 'UMBRAL_ERR_MODELS_NOT_HELD';

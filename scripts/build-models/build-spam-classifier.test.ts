@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { MODELS_DIR, REPO_ROOT } from './build-all.js';
 
-/** The samples the README's curl example sends. */
+/** The samples the curl examples of README.md and docs/getting-started.md send. */
 const SPAM = 'Make money fast, click here to claim your free cash prize today';
 const HAM = 'The kernel compiles fine now, I will send the patch to the list tomorrow';
 

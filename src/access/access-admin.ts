@@ -25,7 +25,7 @@ export interface NewUserRequest {
 
 /**
  * The changes to API keys and users that admin callers make, each bounded by what the caller holds
- * itself (grant-rules.ts, README "Roles and permissions"). The one way routes change credentials,
+ * itself (grant-rules.ts, docs/guides/access-control.md). The one way routes change credentials,
  * so that no path skips a rule. Checks that depend on a user's current role run inside the
  * change's transaction, with the user's row locked.
  */

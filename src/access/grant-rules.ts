@@ -4,8 +4,9 @@ import { ROLE_PERMISSIONS, type Permission, type Role } from './permissions.js';
 import { LIMIT_FIELDS, type Limits, type Principal } from './principal.js';
 
 /*
- * No principal creates, raises or configures a credential beyond what it holds (README "Roles and
- * permissions"). Pure checks; AccessAdmin applies them to every change of keys and users.
+ * No principal creates, raises or configures a credential beyond what it holds
+ * (docs/guides/access-control.md, "Roles and permissions"). Pure checks; AccessAdmin applies them
+ * to every change of keys and users.
  *
  * - A key's scopes are a subset of the caller's permissions; its models a subset of the caller's
  *   allow-list (omitted: the caller's list); its limits as tight as the caller's own or tighter

@@ -20,7 +20,7 @@ import { UserStore } from './user-store.js';
 
 /** Everything access control is made of, opened and wired for one server. */
 export interface Access {
-  /** Whether credentials are required (README: "Modes"). */
+  /** Whether credentials are required (docs/guides/access-control.md, "Modes"). */
   readonly enforced: boolean;
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter;

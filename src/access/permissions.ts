@@ -1,6 +1,6 @@
 /**
  * What a credential may do. Every route declares one `RouteAccess`; a principal holds a set of
- * permissions (from its role, or from an API key's scopes). README: "Roles and permissions".
+ * permissions (from its role, or from an API key's scopes). docs/guides/access-control.md.
  */
 export const PERMISSIONS = ['infer', 'admin:read', 'admin:write', 'access:admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -19,7 +19,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   client: ['infer'],
 };
 
-/** What each permission allows, for the README and `/docs`. */
+/** What each permission allows, for the permission matrix (docs/guides/access-control.md) and `/docs`. */
 export const PERMISSION_DOCS: Readonly<Record<Permission, string>> = {
   infer: 'run inference and read model metadata and readiness (`/v2/models/…`)',
   'admin:read': 'read the registry, `/info` and `/metrics`',

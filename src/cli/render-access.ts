@@ -1,6 +1,6 @@
 import { formatTable } from './format-table.js';
 
-/** An API key as the admin API returns it (README, "API keys"); never its secret, except on creation. */
+/** An API key as the admin API returns it (docs/guides/access-control.md, "API keys"); never its secret, except on creation. */
 export interface KeyJson {
   readonly id?: string;
   readonly name?: string;
@@ -22,7 +22,7 @@ export interface CreatedKeyJson extends KeyJson {
   readonly key?: string;
 }
 
-/** A user as the admin API returns it (README, "Users and tokens"). */
+/** A user as the admin API returns it (docs/guides/access-control.md, "Users and tokens"). */
 export interface UserJson {
   readonly id?: number | string;
   readonly username?: string;

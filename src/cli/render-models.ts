@@ -1,6 +1,6 @@
 import { formatTable } from './format-table.js';
 
-/** A model as the admin API returns it (README, "Admin: model registry"). */
+/** A model as the admin API returns it (docs/reference/http.md, "Admin: model registry"). */
 export interface ModelJson {
   readonly name?: string;
   readonly description?: string | null;

@@ -90,6 +90,6 @@ models, keys and users options:
                   server rejects an upload whose bytes do not match
   --limit N       history: at most N entries
 
-Every setting is listed in the README's settings table.
+Every setting is listed in docs/reference/configuration.md (in the repository).
 Exit codes: 0 ok, 1 failure while running (the server's error is printed as "umbral: <error> (<code>)"),
 2 bad usage or invalid configuration.`;

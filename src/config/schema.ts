@@ -8,8 +8,8 @@ const positiveInt = z.number().int().positive();
 
 /**
  * Every setting of the server. YAML keys are the dotted paths (`server.port` is `server: {port: …}`);
- * environment variables override the YAML file, command-line flags override both. The README's
- * settings table is generated from this tree (`npm run docs:settings`).
+ * environment variables override the YAML file, command-line flags override both. The settings
+ * table of docs/reference/configuration.md is generated from this tree (`npm run docs:settings`).
  */
 export const SETTINGS = {
   env: setting('UMBRAL_ENV', z.enum(['development', 'production']), 'development',

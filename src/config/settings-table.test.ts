@@ -5,11 +5,11 @@ import { it } from 'node:test';
 import { PACKAGE_ROOT } from '../paths.js';
 import { SETTINGS } from './schema.js';
 import { flattenSettings } from './setting.js';
-import { renderSettingsTable } from './settings-table.js';
+import { renderSettingsTable, SETTINGS_DOC } from './settings-table.js';
 
-it('the README settings table is the one the schema renders (npm run docs:settings)', () => {
-  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
-  assert.ok(readme.includes(renderSettingsTable()), 'README settings table is stale: run npm run docs:settings');
+it('the settings table of the configuration reference is the one the schema renders (npm run docs:settings)', () => {
+  const page = readFileSync(join(PACKAGE_ROOT, SETTINGS_DOC), 'utf8');
+  assert.ok(page.includes(renderSettingsTable()), `the settings table in ${SETTINGS_DOC} is stale: run npm run docs:settings`);
 });
 
 it('every setting has an UMBRAL_ environment variable of its own and a meaning', () => {

@@ -13,13 +13,16 @@ it('gives every error a unique UMBRAL_ERR_ code', () => {
   for (const code of codes) assert.match(code, /^UMBRAL_ERR_[A-Z_]+$/);
 });
 
-it('documents every code with its status in the README', () => {
-  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+/** The error reference, relative to the package root. */
+const ERRORS_DOC = 'docs/reference/errors.md';
+
+it('documents every code with its status in the error reference', () => {
+  const page = readFileSync(join(PACKAGE_ROOT, ERRORS_DOC), 'utf8');
   for (const { code, status } of entries) {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
-    assert.ok(row, `${code} is missing from the README's error table`);
-    // Start-up errors never reach a client as an HTTP answer: the README marks their status '—'.
-    assert.ok(row.includes(`| ${status} |`) || row.includes('| — |'), `${code}: README status differs from ${status}`);
+    const row = page.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
+    assert.ok(row, `${code} is missing from the error table of ${ERRORS_DOC}`);
+    // Start-up errors never reach a client as an HTTP answer: the table marks their status '—'.
+    assert.ok(row.includes(`| ${status} |`) || row.includes('| — |'), `${code}: ${ERRORS_DOC} status differs from ${status}`);
   }
 });
 

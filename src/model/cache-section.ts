@@ -4,7 +4,7 @@ const DAY_SECONDS = 24 * 3600;
 
 /**
  * model.yaml `cache:`: whether and how this model's responses are cached. The section's presence
- * turns caching on (`enabled: false` keeps the settings and turns it off). README: "Response cache".
+ * turns caching on (`enabled: false` keeps the settings and turns it off). docs/guides/response-cache.md.
  */
 export const cacheSectionSchema = z.object({
   enabled: z.boolean().default(true),

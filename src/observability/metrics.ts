@@ -179,7 +179,7 @@ export class Metrics {
     this.#renderer = renderer;
   }
 
-  /** Names of every metric family, for the README's list and its test. */
+  /** Names of every metric family, for the list in docs/reference/metrics.md and its test. */
   names(): string[] {
     return this.registry.getMetricsAsArray().map((metric) => metric.name).sort();
   }

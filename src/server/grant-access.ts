@@ -49,9 +49,9 @@ export interface Grant {
 const EVERYTHING = new Set(PERMISSIONS);
 
 /**
- * The rules of README "Roles and permissions", for HTTP routes and RPCs alike: authentication, the
- * permission, the model allow-list, then for `infer` the rate limits. Throws 401, 403, 429 (or 503
- * when limits cannot be checked), counted in the refusal metrics.
+ * The rules of docs/guides/access-control.md ("Roles and permissions"), for HTTP routes and RPCs
+ * alike: authentication, the permission, the model allow-list, then for `infer` the rate limits.
+ * Throws 401, 403, 429 (or 503 when limits cannot be checked), counted in the refusal metrics.
  */
 export async function grantAccess(options: AccessCheckOptions, access: RouteAccess, caller: Caller): Promise<Grant> {
   if (access === 'public') return { principal: null };

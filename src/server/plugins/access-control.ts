@@ -8,7 +8,7 @@ export type { Admission, RequestLimiter } from '../grant-access.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** What the route needs (README: "Roles and permissions"); every route must say. */
+    /** What the route needs (docs/guides/access-control.md, "Roles and permissions"); every route must say. */
     access?: RouteAccess;
   }
   interface FastifyRequest {

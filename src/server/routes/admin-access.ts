@@ -40,7 +40,7 @@ const userParams = { type: 'object', required: ['username'], properties: { usern
 type KeyInput = { Body: { name: string; scopes: Permission[]; models?: string[]; expiresAt?: string; limits?: Limits } };
 type UserParams = { Params: { username: string } };
 
-/** API keys, users and the authentication trail (README: "API keys", "Users and tokens"). */
+/** API keys, users and the authentication trail (docs/guides/access-control.md). */
 export async function adminAccessRoutes(app: FastifyInstance, deps: AdminAccessDeps): Promise<void> {
   const { keys, users, admin, directory } = deps;
 

@@ -10,9 +10,9 @@ export interface AdminCacheDeps {
 }
 
 /**
- * The response cache (README: "Response cache"): its statistics, and `POST /admin/cache/clear` for
- * one model (`{"model": "…"}`) or every model (no body, or `{}`). A clear removes the entries from
- * the store (Redis: for every replica) and has every process drop its in-memory ones.
+ * The response cache (docs/guides/response-cache.md): its statistics, and `POST /admin/cache/clear`
+ * for one model (`{"model": "…"}`) or every model (no body, or `{}`). A clear removes the entries
+ * from the store (Redis: for every replica) and has every process drop its in-memory ones.
  */
 export async function adminCacheRoutes(app: FastifyInstance, deps: AdminCacheDeps): Promise<void> {
   const { host, cache } = deps;

@@ -1,7 +1,7 @@
 import { modelStatus, type HostedModel } from '../../inference/model-host.js';
 import type { AuditEntry, ModelRecord, VersionRecord } from '../../registry/registry.js';
 
-/** The admin API's JSON shapes (README, "Admin: model registry"). */
+/** The admin API's JSON shapes (docs/reference/http.md, "Admin: model registry"). */
 export function modelJson(model: ModelRecord, hosted: HostedModel | undefined) {
   return {
     name: model.name,

@@ -31,7 +31,7 @@ const nameParam = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const actor = (request: FastifyRequest) => request.principal?.actor ?? 'anonymous';
 const params = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, nameParam])), required: names });
 
-/** The model registry's admin API (README: "Admin: model registry"). */
+/** The model registry's admin API (docs/reference/http.md, "Admin: model registry"). */
 export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsDeps): Promise<void> {
   const { registry, artifacts, host, admin } = deps;
   // One byte over the limit reaches the artifact store, which refuses it and keeps nothing.

@@ -25,8 +25,9 @@ const REPOSITORY_TIMEOUT_MS = 30_000;
 const actor = (request: FastifyRequest) => request.principal?.actor ?? 'anonymous';
 
 /**
- * The remote servers behind models (README: "Admin: upstreams"): breakers and health, the server list
- * changed at run time, and Triton's model repository (index, load, unload) on those servers.
+ * The remote servers behind models (docs/reference/http.md, "Admin: upstreams"): breakers and
+ * health, the server list changed at run time, and Triton's model repository (index, load,
+ * unload) on those servers.
  */
 export async function adminUpstreamsRoutes(app: FastifyInstance, deps: AdminUpstreamsDeps): Promise<void> {
   const { host } = deps;

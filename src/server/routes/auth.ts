@@ -25,7 +25,7 @@ const logoutBody = { type: 'object', additionalProperties: false, properties: { 
 type Credentials = { Body: { username: string; password: string } };
 type Refresh = { Body: { refreshToken: string } };
 
-/** Users' own account routes (README: "Users and tokens"), and the JWKS document. */
+/** Users' own account routes (docs/guides/access-control.md, "Users and tokens"), and the JWKS document. */
 export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
   const { accounts } = deps;
   const origin = (request: FastifyRequest) => ({ address: request.ip });

@@ -11,6 +11,7 @@ import { ECHO_MODEL_DIR, startTestServer, type TestServer } from './helpers/test
 
 /** The address the documentation writes; each block gets the test server's instead. */
 const DOCUMENTED_URL = 'http://127.0.0.1:8080';
+const CLI = join(PACKAGE_ROOT, 'bin', 'umbral.js');
 const BLOCK_TIMEOUT_MS = 60_000;
 
 /** README.md and every Markdown file under docs/, as paths relative to the package root. */
@@ -58,7 +59,8 @@ async function runBlock(block: RunnableBlock, url: string): Promise<string | und
   const statusFile = join(scratch, 'statuses');
   writeFileSync(statusFile, '');
   try {
-    const script = blockScript(block).replaceAll(DOCUMENTED_URL, url);
+    // `npx umbral` as a reader runs it from the checkout: the CLI under test, not npx's resolution of it.
+    const script = blockScript(block).replaceAll(DOCUMENTED_URL, url).replace(/\bnpx umbral\b/g, `node ${JSON.stringify(CLI)}`);
     const run = await runBash(script, { cwd: PACKAGE_ROOT, env: blockEnvironment(url, statusFile), timeoutMs: BLOCK_TIMEOUT_MS });
     if (run.code !== 0) return `exit code ${run.code}\n${run.stderr.slice(-2000)}\n${run.stdout.slice(-2000)}`;
     const results = stepResults(run.stdout, readFileSync(statusFile, 'utf8'));

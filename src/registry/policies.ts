@@ -76,7 +76,9 @@ export async function readPolicyHistory(q: Queryable, model: string, limit: numb
     beforeRevision === undefined ? [model, limit] : [model, limit, beforeRevision]);
   return rows.map((row) => ({
     revision: Number(row.revision), actor: row.actor, at: new Date(row.at),
-    policy: json(row.policy) as PolicyDocument, changes: json(row.changes) as PolicyChange[],
+    policy: json(row.policy) as PolicyDocument,
+    // jsonb keeps its own key order: each change is given back as written, path first.
+    changes: (json(row.changes) as PolicyChange[]).map(({ path, from, to }) => ({ path, from, to })),
   }));
 }
 

@@ -97,10 +97,11 @@ const TENSOR_CODEC: AnswerCodec<InferResult> = { encode: encodeTensorAnswer, dec
 const JSON_CODEC: AnswerCodec<unknown> = { encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as unknown };
 
 /**
- * The data plane: every protocol (KServe v2 REST today, gRPC and OpenAI routes later) calls it in two
- * steps. `resolve` picks the version (404/503 before the body is even decoded, as Triton answers);
- * `infer` checks the request against that version's signature, schedules it under a deadline and
- * post-processes the outputs. It throws catalogue errors; routes render them.
+ * The data plane's engine, behind its fronts (DataPlane for tensors, LlmPlane for OpenAI calls), in
+ * two steps. `resolve` picks the version (404/503 before the body is even decoded, as Triton
+ * answers); `infer` checks the request against that version's signature, schedules it under one
+ * deadline for the request and its fallbacks, and post-processes the outputs. It throws catalogue
+ * errors; transports render them.
  */
 export class InferenceService {
   constructor(

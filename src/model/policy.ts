@@ -6,7 +6,7 @@ import {
 
 /**
  * A model's serving policy: how it is served, whatever version serves. Its keys are model.yaml's
- * (docs/guides/policy.md); it is registry state, stored per model, versioned and audited, and the
+ * (docs/guides/model-registry.md, "Serving policy"); it is registry state, stored per model, versioned and audited, and the
  * same on every replica. Unknown keys are refused. Every section is optional: an absent one means
  * the server's defaults.
  */

@@ -20,7 +20,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const actor = (request: FastifyRequest) => request.principal?.actor ?? 'anonymous';
 
 /**
- * A model's serving policy (docs/guides/policy.md): read, replaced (PUT), merge-patched (PATCH,
+ * A model's serving policy (docs/guides/model-registry.md, "Serving policy"): read, replaced (PUT), merge-patched (PATCH,
  * RFC 7396) and its history. The answer carries the revision as an ETag; a write may send it back
  * in If-Match so that it applies only to the revision it was based on (412 otherwise).
  */

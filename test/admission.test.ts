@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
-import { grpcClient, rawInput, rpc, trailer } from './helpers/grpc-client.js';
-import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
+import { grpcClient, rpc, trailer } from './helpers/grpc-client.js';
+import { addSubRequest, addSubRpc, kserveModel } from './helpers/remote-kit.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
-
-const addSubRpc = () => {
-  const [a, b] = addSubRequest().inputs.map((tensor) => rawInput(tensor)) as [ReturnType<typeof rawInput>, ReturnType<typeof rawInput>];
-  return { model_name: 'remote', inputs: [a.input, b.input], raw_input_contents: [a.raw, b.raw] };
-};
 
 describe('admission by queueing time', { timeout: 30_000 }, () => {
   let upstream: KserveUpstream;
@@ -47,7 +42,7 @@ describe('admission by queueing time', { timeout: 30_000 }, () => {
       assert.equal(refused.body.code, 'UMBRAL_ERR_OVERLOADED');
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
       assert.equal(refused.headers.get('connection'), 'keep-alive', 'a refusal keeps the connection for the retry');
-      const refusedRpc = await rpc(client, 'ModelInfer', addSubRpc());
+      const refusedRpc = await rpc(client, 'ModelInfer', addSubRpc('remote'));
       assert.equal(refusedRpc.code, status.UNAVAILABLE);
       assert.equal(trailer(refusedRpc, 'x-umbral-error-code'), 'UMBRAL_ERR_OVERLOADED');
       assert.match((await getJson(`${server.url}/metrics`)).text, /^umbral_admission_refused_total\{model="remote"\} 2$/m);

@@ -4,15 +4,11 @@ import { status } from '@grpc/grpc-js';
 import { stringify } from 'yaml';
 import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
-import { grpcClient, rawInput, rpc, trailer } from './helpers/grpc-client.js';
-import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
+import { grpcClient, rpc, trailer } from './helpers/grpc-client.js';
+import { addSubRequest, addSubRpc, kserveModel } from './helpers/remote-kit.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 const NO_RETRY = { retry: { max_attempts: 1 }, health_check_interval_ms: 0, timeout_ms: 60_000 };
-const addSubRpc = (model: string) => {
-  const [a, b] = addSubRequest().inputs.map((tensor) => rawInput(tensor)) as [ReturnType<typeof rawInput>, ReturnType<typeof rawInput>];
-  return { model_name: model, inputs: [a.input, b.input], raw_input_contents: [a.raw, b.raw] };
-};
 const llmModel = (baseUrl: string) => ({
   'model.yaml': stringify({ backend: 'openai', required: false, openai: { base_urls: [baseUrl], model: 'fake-llm' }, resilience: NO_RETRY }),
 });

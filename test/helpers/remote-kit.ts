@@ -1,9 +1,16 @@
 import { stringify } from 'yaml';
+import { rawInput } from './grpc-client.js';
 
 /** A request for the fault upstream's `add-sub` model (Triton's `simple`): INPUT0 + INPUT1 and INPUT0 − INPUT1. */
 export function addSubRequest(seed = 1): { inputs: Array<{ name: string; datatype: string; shape: number[]; data: number[] }> } {
   const row = (k: number) => Array.from({ length: 16 }, (_, i) => (i + seed) * k);
   return { inputs: [{ name: 'INPUT0', datatype: 'INT32', shape: [1, 16], data: row(2) }, { name: 'INPUT1', datatype: 'INT32', shape: [1, 16], data: row(1) }] };
+}
+
+/** `addSubRequest(seed)` as a gRPC ModelInfer request for `model`, tensors in raw_input_contents. */
+export function addSubRpc(model: string, seed = 1): { model_name: string; inputs: unknown[]; raw_input_contents: Uint8Array[] } {
+  const tensors = addSubRequest(seed).inputs.map((tensor) => rawInput(tensor));
+  return { model_name: model, inputs: tensors.map((t) => t.input), raw_input_contents: tensors.map((t) => t.raw) };
 }
 
 /** What add-sub answers to `addSubRequest(seed)`. */

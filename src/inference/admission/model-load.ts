@@ -1,16 +1,22 @@
-/** Weight of the newest interval in the moving average: follows a change of load within a few dozen answers. */
-const ALPHA = 0.1;
+/**
+ * How far back the pace is remembered: busy time and answers decay with this time constant, so the
+ * pace follows a change of load within about a second, and a batch of answers given at once counts
+ * as many answers over its run's time (not as a run of zero intervals).
+ */
+const MEMORY_MS = 1_000;
 
 /**
  * One model's load in this process, for admission by queueing time: the requests it holds now
- * (received, not yet answered) and the average interval between two answers while it is busy. By
+ * (received, not yet answered) and its pace while busy, the average time between two answers. By
  * Little's law the requests ahead of a new one take about `inFlight × interval` to be answered, and
  * that holds wherever they wait: for the event loop to read them, in the model's queue, or in a run.
  */
 export class ModelLoad {
   #inFlight = 0;
-  #intervalMs = 0;
-  /** The last answer, or the moment the model became busy: intervals are measured only while busy. */
+  /** Busy milliseconds and answers given, both decayed by elapsed busy time. */
+  #busyMs = 0;
+  #answers = 0;
+  /** The last answer, or the moment the model became busy: only busy time counts. */
   #mark = 0;
 
   get inFlight(): number {
@@ -19,7 +25,7 @@ export class ModelLoad {
 
   /** Milliseconds until the requests held now are answered (0 with none held). */
   expectedWaitMs(): number {
-    return this.#inFlight * this.#intervalMs;
+    return this.#answers === 0 ? 0 : this.#inFlight * (this.#busyMs / this.#answers);
   }
 
   /** A request was admitted. */
@@ -31,8 +37,10 @@ export class ModelLoad {
   /** An admitted request was answered (or failed, or its client left). */
   leave(now = performance.now()): void {
     if (this.#inFlight === 0) return;
-    const interval = now - this.#mark;
-    this.#intervalMs = this.#intervalMs === 0 ? interval : this.#intervalMs + ALPHA * (interval - this.#intervalMs);
+    const busy = Math.max(0, now - this.#mark);
+    const keep = Math.exp(-busy / MEMORY_MS);
+    this.#busyMs = this.#busyMs * keep + busy;
+    this.#answers = this.#answers * keep + 1;
     this.#mark = now;
     this.#inFlight -= 1;
   }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Errors } from '../errors/catalogue.js';
 import { LocalArtifactStore } from './local-artifact-store.js';
+import { testTempDir } from '../../test/helpers/temp-dir.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -17,7 +17,7 @@ async function* chunks(...parts: string[]): AsyncIterable<Uint8Array> {
 }
 
 async function store(maxBytes?: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'umbral-artifacts-'));
+  const dir = testTempDir('umbral-artifacts-');
   return { dir, artifacts: new LocalArtifactStore({ dir, ...(maxBytes === undefined ? {} : { maxBytes }) }) };
 }
 

@@ -145,7 +145,7 @@ export const SETTINGS = {
     maxQueueSize: setting('UMBRAL_BATCH_MAX_QUEUE', positiveInt, 1024,
       'Default bound of a model\'s request queue (model.yaml dynamic_batching.max_queue_size overrides); when full, 503 with Retry-After.'),
     maxQueueWaitMs: setting('UMBRAL_BATCH_MAX_QUEUE_WAIT_MS', z.number().int().min(0), 0,
-      'Default admission by queueing time (model.yaml dynamic_batching.max_queue_wait_ms overrides): a request that would wait longer behind the requests held for its model is refused at once with 503 and Retry-After; 0 = server.requestTimeoutMs (refuse what would miss its deadline).'),
+      'Default admission by queueing time (model.yaml dynamic_batching.max_queue_wait_ms overrides): a request that would wait longer behind the requests held for its model is refused at once with 503 and Retry-After; 0 = the model\'s request deadline (refuse what would miss it).'),
   },
   tracing: {
     exporter: setting('UMBRAL_TRACING', z.enum(['none', 'otlp', 'console']), 'none',

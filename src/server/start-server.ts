@@ -154,7 +154,8 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache);
   const loopDelay = new EventLoopDelay();
   const admission = new Admission({
-    host, defaultTargetMs: config.batching.maxQueueWaitMs || config.server.requestTimeoutMs, loopDelayMs: () => loopDelay.ms,
+    host, loopDelayMs: () => loopDelay.ms, deadlineOf: (model) => inference.timeoutOf(model),
+    ...(config.batching.maxQueueWaitMs > 0 ? { defaultTargetMs: config.batching.maxQueueWaitMs } : {}),
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
   const plane = new DataPlane({ host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements });

@@ -10,8 +10,10 @@ export interface AdmissionObserver {
 
 export interface AdmissionOptions {
   readonly host: ModelHost;
-  /** The target of models whose serving version sets no `dynamic_batching.max_queue_wait_ms`. */
-  readonly defaultTargetMs: number;
+  /** The target of models whose serving version sets no `dynamic_batching.max_queue_wait_ms` (`batching.maxQueueWaitMs`); absent: their deadline. */
+  readonly defaultTargetMs?: number;
+  /** A model's request deadline: the target when nothing else sets one (a request that would miss it is refused). */
+  readonly deadlineOf: (model: string) => number;
   readonly observer?: AdmissionObserver;
   /** How late the event loop runs (ms): the wait before a request is even read. Default: none counted. */
   readonly loopDelayMs?: () => number;
@@ -75,6 +77,6 @@ export class Admission {
     if (!hosted) return undefined;
     const serving = hosted.defaultVersion === undefined ? undefined : hosted.states.get(hosted.defaultVersion);
     const own = serving?.status === 'ready' ? serving.version.config.dynamic_batching?.max_queue_wait_ms : undefined;
-    return own ?? this.options.defaultTargetMs;
+    return own ?? this.options.defaultTargetMs ?? this.options.deadlineOf(model);
   }
 }

@@ -12,11 +12,12 @@ function packedFiles(): string[] {
   return (pack?.files ?? []).map((file) => file.path);
 }
 
-it('publishes the server and nothing of its tests: no test files, fakes, contract suites or fault upstream', () => {
+it('publishes the server and its docs, nothing of its tests: no test files, fakes, contract suites or fault upstream', () => {
   const files = packedFiles();
-  for (const needed of ['bin/umbral.js', 'dist/src/cli/main.js', 'dist/src/server/start-server.js', 'proto/inference.proto', 'models/spam-classifier/model.yaml', 'package.json']) {
+  for (const needed of ['bin/umbral.js', 'dist/src/cli/main.js', 'dist/src/server/start-server.js', 'proto/inference.proto',
+    'models/spam-classifier/model.yaml', 'docs/getting-started.md', 'README.md', 'package.json']) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }
-  const testing = files.filter((path) => /^dist\/(test|bench|scripts)\/|\.test\.js|contract|fake-|fault-upstream|test-database|testing\//.test(path));
+  const testing = files.filter((path) => /^dist\/(test|bench|scripts)\/|\.test\.js|contract|fake-|fault-upstream|test-database|testing\//.test(path) && !path.startsWith('docs/'));
   assert.deepEqual(testing, []);
 });

@@ -42,7 +42,7 @@ const infer = (versioned: boolean): OperationDoc => ({
   errors: {
     400: 'the request does not fit the protocol or the model (inputs, datatypes, shapes, batch size, parameters)',
     404: MISSING, 413: 'the body is over the server\'s or the model\'s limit', 415: 'the body is neither JSON nor Triton\'s binary form',
-    429: 'a rate limit of the caller, or of the upstream', 503: NOT_READY, 504: 'the model did not answer within its deadline',
+    429: 'the upstream is rate limiting', 503: NOT_READY, 504: 'the model did not answer within its deadline',
   },
 });
 

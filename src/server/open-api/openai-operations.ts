@@ -5,7 +5,7 @@ const BUSY = 'the model is not ready, overloaded, its upstreams fail or its brea
 const LLM_ERRORS = {
   400: 'the body is not a valid request (`param` names the field), or the upstream refused it',
   404: NOT_SERVED, 413: 'the body is over the server\'s limit', 415: 'the body is not JSON',
-  429: 'a rate limit or token budget of the caller, or the upstream\'s', 502: 'the upstream failed', 503: BUSY, 504: 'no answer within the deadline',
+  429: 'the upstream is rate limiting', 502: 'the upstream failed', 503: BUSY, 504: 'no answer within the deadline',
 } as const;
 
 /** A JSON answer, or server-sent events when the request asked `stream: true`. */

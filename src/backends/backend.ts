@@ -11,6 +11,8 @@ export interface TensorSpec {
   readonly name: string;
   readonly datatype: Datatype;
   readonly shape: readonly number[];
+  /** Other shapes an input takes beside `shape` (an LLM's prompt: TensorRT-LLM clients send [1,1]); not reported in metadata. */
+  readonly alsoAccepts?: readonly (readonly number[])[];
 }
 
 /** What a loaded model takes and returns, as the backend found it. */
@@ -39,6 +41,8 @@ export interface BackendInferRequest {
   readonly inputs: readonly Tensor[];
   /** Names of the outputs to return; every output when empty. */
   readonly outputs: readonly string[];
+  /** The request's own `parameters` (KServe v2); the openai backend reads its sampling settings from them. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 export interface BackendInferResponse {

@@ -56,6 +56,8 @@ export interface LlmCall<T> {
   readonly cache?: LlmCacheRequest;
   /** Who asks, as in `InferCall.caller`. */
   readonly caller?: string;
+  /** The version (number or alias) asked for; the model's default when absent. */
+  readonly version?: string;
 }
 
 /** An LLM request as the response cache sees it. */
@@ -157,14 +159,14 @@ export class InferenceService {
   }
 
   /**
-   * An OpenAI-compatible call (chat, a stream's start, embeddings) on model `name`'s default version,
+   * An OpenAI-compatible call (chat, a stream's start, embeddings) on model `name`'s default version (or `call.version`),
    * with the same fallback chain as `infer` (a fallback must be an LLM too). A model that is not an
    * LLM is the caller's mistake (400). The time in `run` counts as backend time. A call that carries
    * `cache` is answered from the response cache when the model's policy allows (deterministic, or
    * `llm: always`).
    */
   async llm<T>(name: string, call: LlmCall<T>): Promise<LlmResult<T>> {
-    const served = await this.resolve(name);
+    const served = await this.resolve(name, call.version);
     const policy = this.#policyOf(served.model);
     const request = call.cache;
     const compute = () => (call.stream ? this.#llm(served, call, call.signal)
@@ -246,7 +248,7 @@ export class InferenceService {
       const scheduled = performance.now();
       let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>>;
       try {
-        result = await served.scheduler.infer({ inputs: call.inputs, outputs: outputNames }, call.signal);
+        result = await served.scheduler.infer({ inputs: call.inputs, outputs: outputNames, parameters: call.parameters ?? {} }, call.signal);
       } catch (error) {
         // A failed call's time is the upstream's (a remote model queues nothing) or a run's.
         if (call.timing) call.timing.backendMs += performance.now() - scheduled;

@@ -12,6 +12,8 @@ export interface LlmCaller {
   readonly signal: AbortSignal;
   /** Receives the time spent in the upstream, for `x-umbral-overhead-ms`. */
   readonly timing?: { backendMs: number };
+  /** The version (number or alias) asked for, as in a KServe v2 URL; the model's default when absent. */
+  readonly version?: string;
 }
 
 /**
@@ -59,6 +61,11 @@ export class LlmPlane {
     }
   }
 
+  /** Whether `version` of `model` (its default when absent) is an LLM; throws 404/503 as resolving does. */
+  async serves(model: string, version?: string): Promise<boolean> {
+    return (await this.deps.inference.resolve(model, version)).loaded.llm !== undefined;
+  }
+
   /** The models this caller may call as LLMs (`/v1/models`). */
   models(principal: Principal | null): HostedModel[] {
     const allowed = principal?.models;
@@ -82,8 +89,11 @@ export class LlmPlane {
   }
 }
 
-function callerOf(caller: LlmCaller): { timing?: { backendMs: number }; caller?: string } {
-  return { ...(caller.timing ? { timing: caller.timing } : {}), ...(caller.principal ? { caller: caller.principal.id } : {}) };
+function callerOf(caller: LlmCaller): { timing?: { backendMs: number }; caller?: string; version?: string } {
+  return {
+    ...(caller.timing ? { timing: caller.timing } : {}), ...(caller.principal ? { caller: caller.principal.id } : {}),
+    ...(caller.version === undefined ? {} : { version: caller.version }),
+  };
 }
 
 function servesLlm(model: HostedModel): boolean {

@@ -47,7 +47,7 @@ export function validateRequest(
 
 function checkTensor(input: Tensor, spec: TensorSpec): void {
   if (input.datatype !== spec.datatype) throw Errors.datatypeMismatch(input.name, spec.datatype, input.datatype);
-  const fits = input.shape.length === spec.shape.length
-    && spec.shape.every((dim, i) => dim === -1 || dim === input.shape[i]);
-  if (!fits) throw Errors.shapeMismatch(input.name, `[${spec.shape.join(',')}]`, input.shape.join(','));
+  const fits = (shape: readonly number[]) => input.shape.length === shape.length
+    && shape.every((dim, i) => dim === -1 || dim === input.shape[i]);
+  if (!fits(spec.shape) && !spec.alsoAccepts?.some(fits)) throw Errors.shapeMismatch(input.name, `[${spec.shape.join(',')}]`, input.shape.join(','));
 }

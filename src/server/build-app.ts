@@ -38,6 +38,7 @@ import { registerJsonParser } from './plugins/json-parser.js';
 import { MAX_PARAM_LENGTH, renderError, toUmbralError } from './plugins/render-error.js';
 import { requestId } from './plugins/request-id.js';
 import { kserveV2Routes } from './routes/kserve-v2.js';
+import { kserveGenerateRoutes } from './routes/kserve-generate.js';
 import { operationsRoutes } from './routes/operations.js';
 
 /** How often the HTTP server looks for connections past their header or request timeout. */
@@ -118,8 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(kserveV2Routes, deps);
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
+  const llmObserver = registerLlmMetrics(deps.metrics.registry);
+  await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {
-    llm: deps.llm, lifecycle: deps.lifecycle, llmObserver: registerLlmMetrics(deps.metrics.registry), bodyLimitBytes: config.server.bodyLimitBytes,
+    llm: deps.llm, lifecycle: deps.lifecycle, llmObserver, bodyLimitBytes: config.server.bodyLimitBytes,
   });
   await app.register(adminUpstreamsRoutes, deps);
   await app.register(adminCacheRoutes, deps);

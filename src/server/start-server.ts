@@ -178,7 +178,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   let grpc: GrpcServer | undefined;
   try {
-    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access }) : undefined;
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access, llm }) : undefined;
   } catch (error) {
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();

@@ -2,7 +2,7 @@ import type { BackendInferRequest } from '../../backends/backend.js';
 
 /**
  * What two requests must share to run as one batch: the same inputs (names, datatypes and every
- * dimension but the first) and the same requested outputs. Undefined for a request that can never
+ * dimension but the first), the same requested outputs and the same request parameters. Undefined for a request that can never
  * be merged (no inputs, or a scalar input without a batch dimension).
  */
 export function batchKey(request: BackendInferRequest): string | undefined {
@@ -10,7 +10,7 @@ export function batchKey(request: BackendInferRequest): string | undefined {
   const inputs = request.inputs
     .map((tensor) => [tensor.name, tensor.datatype, tensor.shape.slice(1)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([inputs, [...request.outputs].sort()]);
+  return JSON.stringify([inputs, [...request.outputs].sort(), request.parameters ?? {}]);
 }
 
 /** Rows of a request: the first dimension its inputs share (checked before it gets here). */

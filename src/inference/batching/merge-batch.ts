@@ -8,7 +8,8 @@ export function mergeRequests(requests: readonly BackendInferRequest[]): Backend
   if (!first) return { inputs: [], outputs: [] };
   const inputs = first.inputs.map((input) =>
     concatRows(requests.map((request) => request.inputs.find((t) => t.name === input.name) ?? input)));
-  return { inputs, outputs: first.outputs };
+  // Requests of one batch share their parameters (batch-key.ts).
+  return { inputs, outputs: first.outputs, ...(first.parameters ? { parameters: first.parameters } : {}) };
 }
 
 /**

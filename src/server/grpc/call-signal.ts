@@ -1,7 +1,12 @@
-import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { Deadline } from '@grpc/grpc-js';
 
-/** The parts of a server call that say when its work is no longer wanted. */
-type WatchedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'cancelled' | 'once' | 'off'>;
+/** The parts of a server call, unary or streaming, that say when its work is no longer wanted. */
+interface WatchedCall {
+  getDeadline(): Deadline;
+  readonly cancelled: boolean;
+  once(event: 'cancelled', listener: () => void): unknown;
+  off(event: 'cancelled', listener: () => void): unknown;
+}
 
 /** A call's cancellation, as the data plane takes it. */
 export interface CallSignal {

@@ -9,6 +9,8 @@ import type { Metrics } from '../../observability/metrics.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { Readiness } from '../readiness.js';
 import { inferenceRpcs, type InferenceRpcs } from './inference-rpcs.js';
+import type { LlmPlane } from '../../inference/llm-plane.js';
+import { streamInfer } from './stream-infer-rpc.js';
 import { unary, type UnaryOptions } from './unary-rpc.js';
 
 /** umbral's service definition (package `inference`), shipped in the package's `proto/` folder. */
@@ -25,6 +27,8 @@ export interface GrpcServerDeps {
   readonly plane: DataPlane;
   readonly readiness: Readiness;
   readonly access: Access;
+  /** The data plane's front for LLM calls (ModelStreamInfer streams an LLM's text). */
+  readonly llm: LlmPlane;
 }
 
 /** The gRPC listener beside the HTTP one. */
@@ -66,7 +70,7 @@ function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
     RepositoryModelLoad: unary('RepositoryModelLoad', rpcs.RepositoryModelLoad, options),
     RepositoryModelUnload: unary('RepositoryModelUnload', rpcs.RepositoryModelUnload, options),
   } satisfies Record<keyof InferenceRpcs, unknown>;
-  return handlers;
+  return { ...handlers, ModelStreamInfer: streamInfer({ modelInfer: rpcs.ModelInfer, llm: deps.llm, options }) };
 }
 
 function close(server: Server, timeoutMs: number): Promise<void> {

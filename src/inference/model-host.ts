@@ -3,6 +3,7 @@ import type { Backend, BackendKind } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { BatchObserverFactory } from './inference-observer.js';
 import { loadVersion, retireVersion } from './load-version.js';
 import type { ModelPlan, PlannedVersion } from './model-plan.js';
 import type { ServedSignature } from './served-signature.js';
@@ -25,6 +26,8 @@ export interface ModelHostOptions {
   readonly logger: Logger;
   /** Queue bound for versions whose manifest sets none. */
   readonly defaultMaxQueueSize: number;
+  /** Another observer of each serving version's scheduler (statistics), beside the metrics. */
+  readonly batchObserver?: BatchObserverFactory;
 }
 
 /** What applying a plan did. */
@@ -134,8 +137,8 @@ export class ModelHost {
   }
 
   #loadOptions(planned: PlannedVersion, observe: boolean) {
-    const { backends, metrics, defaultMaxQueueSize } = this.options;
-    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe };
+    const { backends, metrics, defaultMaxQueueSize, batchObserver } = this.options;
+    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe, ...(batchObserver ? { batchObserver } : {}) };
   }
 
   #retire(version: ServedVersion): void {

@@ -11,7 +11,8 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
 const require = createRequire(import.meta.url);
 const HEALTH_PROTO = join(dirname(require.resolve('grpc-health-check/package.json')), 'proto', 'health', 'v1', 'health.proto');
 const definition = loadSync(HEALTH_PROTO, { keepCase: true, enums: String, defaults: true });
-const Health = ((loadPackageDefinition(definition).grpc as Record<string, any>).health.v1 as Record<string, ServiceClientConstructor>).Health as ServiceClientConstructor;
+type Namespace = { readonly [name: string]: Namespace | undefined };
+const Health = (loadPackageDefinition(definition) as unknown as Namespace).grpc?.health?.v1?.Health as unknown as ServiceClientConstructor;
 
 interface HealthClient extends Client {
   Check(request: { service: string }, callback: (error: ServiceError | null, response?: { status: string }) => void): void;

@@ -63,3 +63,36 @@ export function asUint64Strings(value: unknown): unknown {
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, asUint64Strings(inner)]));
   return value;
 }
+
+/** A StatisticDuration, or a JSON `$duration_stat` (N: number), as decoded (N: string). */
+export interface DurationOf<N> { count: N; ns: N }
+
+/** One `ModelStatistics` entry; JSON numbers are N = number, gRPC uint64 fields N = string. */
+export interface StatisticsOf<N> {
+  name: string;
+  version: string;
+  last_inference: N;
+  inference_count: N;
+  execution_count: N;
+  inference_stats: Record<string, DurationOf<N>>;
+  batch_stats: Array<{ batch_size: N; compute_input: DurationOf<N>; compute_infer: DurationOf<N>; compute_output: DurationOf<N> }>;
+  memory_usage?: unknown[];
+  response_stats?: Record<string, unknown>;
+}
+
+/** The parts of a decoded `ModelConfig` the tests read (int64 fields as strings). */
+export interface DecodedConfig {
+  name: string;
+  platform: string;
+  backend: string;
+  max_batch_size: number;
+  version_policy: { specific?: { versions: string[] } };
+  scheduling_choice?: string;
+  dynamic_batching?: { preferred_batch_size: number[]; max_queue_delay_microseconds: string } | null;
+  sequence_batching?: unknown;
+  optimization?: unknown;
+  model_warmup: unknown[];
+  input: Array<Record<string, unknown> & { name: string; data_type: string; dims: string[] }>;
+  output: Array<{ name: string; data_type: string }>;
+  instance_group: Array<{ kind: string; count: number }>;
+}

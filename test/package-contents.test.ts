@@ -14,7 +14,7 @@ function packedFiles(): string[] {
 
 it('publishes the server and its docs, nothing of its tests: no test files, fakes, contract suites or fault upstream', () => {
   const files = packedFiles();
-  for (const needed of ['bin/umbral.js', 'dist/src/cli/main.js', 'dist/src/server/start-server.js', 'proto/inference.proto',
+  for (const needed of ['bin/umbral.js', 'dist/src/cli/main.js', 'dist/src/server/start-server.js', 'proto/inference.proto', 'proto/health.proto',
     'models/spam-classifier/model.yaml', 'docs/getting-started.md', 'README.md', 'package.json']) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }

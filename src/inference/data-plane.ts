@@ -6,7 +6,9 @@ import type { DecodedInferRequest, DecodeLimits } from '../protocol/kserve/decod
 import type { Datatype } from '../protocol/kserve/datatypes.js';
 import type { Admission } from './admission/admission.js';
 import type { InferenceService, InferResult, RequestedOutput } from './inference-service.js';
+import { describeConfiguration, type ModelConfiguration } from './model-configuration.js';
 import type { ModelHost } from './model-host.js';
+import type { ModelStatistics, VersionStatistics } from './statistics/model-statistics.js';
 
 /** What a model says of itself (KServe v2 model metadata, before encoding). */
 export interface ModelMetadata {
@@ -48,6 +50,8 @@ export interface DataPlaneDeps {
   readonly rateLimits?: Pick<RateLimiter, 'admitOnModel'>;
   /** Elements one input may hold where the model's policy sets no limit (`limits.maxElements`). */
   readonly maxElements: number;
+  /** What the versions did (fed by the data plane's observers); none kept when absent. */
+  readonly statistics?: Pick<ModelStatistics, 'of' | 'versionsOf'>;
 }
 
 const NO_HEADERS = Object.freeze({});
@@ -87,10 +91,12 @@ export class DataPlane {
     // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
     const served = await this.deps.inference.resolve(call.model, call.version);
     call.onResolved?.(served.model, served.version);
+    const decodeStarted = performance.now();
     const decoded = call.decode({ maxElements: this.deps.host.get(call.model)?.plan.serving?.maxElements ?? this.deps.maxElements });
+    const decodeMs = performance.now() - decodeStarted;
     const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({ name: output.name, classification: output.parameters.classification }));
     const result = await this.deps.inference.infer(served, {
-      inputs: decoded.inputs, outputs, signal: call.signal, parameters: decoded.parameters,
+      inputs: decoded.inputs, outputs, signal: call.signal, parameters: decoded.parameters, decodeMs,
       ...(call.timing ? { timing: call.timing } : {}), ...(call.principal ? { caller: call.principal.id } : {}),
     });
     return { decoded, result };
@@ -101,6 +107,35 @@ export class DataPlane {
     const { signature } = (await this.deps.host.resolve(model, version)).served;
     const versions = this.deps.host.get(model)?.plan.versions.map((v) => v.version) ?? [];
     return { name: model, versions, ...signature };
+  }
+
+  /** How the model's serving version (or `version`) is served: Triton's model configuration, before encoding. */
+  async config(model: string, version?: string): Promise<ModelConfiguration> {
+    const served = await this.deps.host.resolve(model, version);
+    const plan = this.deps.host.get(model)?.plan;
+    return describeConfiguration(served, { versions: plan?.versions.map((v) => v.version) ?? [], cached: plan?.cache !== undefined });
+  }
+
+  /**
+   * Cumulative statistics of every version of every model held (no `model`), of one model's
+   * versions, or of one version (a number or an alias). Versions listed: those loaded and those with
+   * statistics. Throws 404 for an unknown model or version.
+   */
+  statistics(model?: string, version?: string): VersionStatistics[] {
+    const { host, statistics } = this.deps;
+    if (!statistics) return [];
+    if (model === undefined) return host.list().flatMap((hosted) => this.statistics(hosted.plan.name));
+    const hosted = host.get(model);
+    if (!hosted) throw Errors.modelNotFound(model);
+    if (version !== undefined) {
+      const resolved = hosted.aliases.get(version) ?? version;
+      const known = hosted.plan.versions.some((v) => v.version === resolved) || statistics.versionsOf(model).includes(resolved);
+      if (!known) throw /^\d+$/.test(version) ? Errors.versionNotFound(model, version) : Errors.aliasNotFound(model, version);
+      return [statistics.of(model, resolved)];
+    }
+    const loaded = [...hosted.states].filter(([, state]) => state.status === 'ready').map(([v]) => v);
+    const versions = [...new Set([...loaded, ...statistics.versionsOf(model)])].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+    return versions.map((v) => statistics.of(model, v));
   }
 
   /** Whether the model (or `version`) serves: not ready is an answer with its cause; unknown throws 404. */

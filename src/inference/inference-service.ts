@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Tensor } from '../protocol/tensor.js';
 import { withDeadline } from '../resilience/deadline.js';
 import { classify } from './classification.js';
+import type { InferenceObserver } from './inference-observer.js';
 import type { ModelHost } from './model-host.js';
 import type { ServedVersion } from './served-version.js';
 import { validateRequest } from './validate-request.js';
@@ -39,6 +40,8 @@ export interface InferCall {
   readonly parameters?: Readonly<Record<string, unknown>>;
   /** Who asks (the principal's id): the cache namespace of a model whose cache scope is `caller`. */
   readonly caller?: string;
+  /** Milliseconds the transport spent decoding the request's tensors (statistics' compute_input). */
+  readonly decodeMs?: number;
 }
 
 /** One OpenAI-compatible call through the data plane. */
@@ -113,6 +116,8 @@ export class InferenceService {
     private readonly requestTimeoutMs: number,
     /** The response cache; models without a `cache` policy never use it. */
     private readonly cache?: ResponseCache,
+    /** Hears how each tensor request ends (statistics). */
+    private readonly observer?: InferenceObserver,
   ) {}
 
   /** The deadline of one request to `model`: its policy's `limits.timeout_ms`, else the server's. */
@@ -145,7 +150,27 @@ export class InferenceService {
       inputs: call.inputs, parameters: call.parameters,
       outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
     });
-    return this.#cached(this.cache, served, policy, key, call.signal, TENSOR_CODEC, compute);
+    if (!this.observer) return this.#cached(this.cache, served, policy, key, call.signal, TENSOR_CODEC, compute);
+    return this.#observedCache(this.observer, served, compute, (timed) => this.#cached(this.cache as ResponseCache, served, policy, key, call.signal, TENSOR_CODEC, timed));
+  }
+
+  /** A cached request, timed for statistics: the cache's share is the whole less the computation's. */
+  async #observedCache(observer: InferenceObserver, served: ServedVersion, compute: () => Promise<InferResult>,
+    through: (compute: () => Promise<InferResult>) => Promise<InferResult>): Promise<InferResult> {
+    const started = performance.now();
+    let computeMs = 0;
+    const result = await through(async () => {
+      const computeStarted = performance.now();
+      try {
+        return await compute();
+      } finally {
+        computeMs = performance.now() - computeStarted;
+      }
+    });
+    if (result.cache !== undefined) {
+      observer.cacheAnswered({ model: served.model, version: served.version, hit: result.cache !== 'miss', ms: performance.now() - started - computeMs });
+    }
+    return result;
   }
 
   async #inferOrFallBack(served: ServedVersion, call: InferCall): Promise<InferResult> {
@@ -242,11 +267,15 @@ export class InferenceService {
   async #infer(served: ServedVersion, call: InferCall): Promise<InferResult> {
     const labels = { model: served.model, version: served.version };
     const started = performance.now();
+    let ok = false;
+    let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>> | undefined;
+    let inputMs = call.decodeMs ?? 0;
+    let outputMs = 0;
     try {
       const outputNames = call.outputs.map((o) => o.name);
       validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
       const scheduled = performance.now();
-      let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>>;
+      inputMs += scheduled - started;
       try {
         result = await served.scheduler.infer({ inputs: call.inputs, outputs: outputNames, parameters: call.parameters ?? {} }, call.signal);
       } catch (error) {
@@ -255,20 +284,29 @@ export class InferenceService {
         throw error;
       }
       if (call.timing) call.timing.backendMs += result.computeMs;
-      const outputs = result.response.outputs.map((tensor) => {
+      const answered = performance.now();
+      const response = result.response;
+      const outputs = response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
         return k === undefined ? tensor
           : classify(tensor, k, served.served.labels.get(tensor.name), served.config.max_batch_size > 0);
       });
+      outputMs = performance.now() - answered;
       this.metrics.requestSuccess.inc(labels);
       this.metrics.queueDuration.observe(labels, result.queueMs / 1000);
+      ok = true;
       return { model: served.model, version: served.version, outputs, batchSize: result.batchSize };
     } catch (error) {
       const reason = isUmbralError(error) ? (error as UmbralError).code : 'UMBRAL_ERR_BACKEND_FAILED';
       this.metrics.requestFailure.inc({ ...labels, reason });
       throw isUmbralError(error) ? error : Errors.backendFailed(served.model, String(error));
     } finally {
-      this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
+      const durationMs = performance.now() - started;
+      this.metrics.requestDuration.observe(labels, durationMs / 1000);
+      this.observer?.requestEnded({
+        model: served.model, version: served.version, ok, durationMs: durationMs + (call.decodeMs ?? 0), inputMs, outputMs,
+        queueMs: result?.queueMs ?? 0, inferMs: result?.computeMs ?? 0,
+      });
     }
   }
 }

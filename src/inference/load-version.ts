@@ -3,6 +3,7 @@ import { Errors } from '../errors/catalogue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { manifestToModelConfig } from '../model/manifest-config.js';
 import { ModelScheduler } from './batching/model-scheduler.js';
+import { observeBoth, type BatchObserverFactory } from './inference-observer.js';
 import { metricsObserver } from './metrics-observer.js';
 import type { PlannedVersion } from './model-plan.js';
 import { resolveServedSignature } from './served-signature.js';
@@ -17,6 +18,8 @@ export interface LoadVersionOptions {
   readonly observe: boolean;
   /** A remote version's servers, in place of its descriptor's (the model's policy). */
   readonly servers?: readonly string[];
+  /** Another observer of the scheduler of a version that serves (statistics), beside the metrics. */
+  readonly batchObserver?: BatchObserverFactory;
 }
 
 /**
@@ -40,7 +43,9 @@ export async function loadVersion(model: string, planned: PlannedVersion, option
       maxQueueDelayMicros: batching?.max_queue_delay_microseconds ?? 0,
       preferredBatchSizes: batching?.preferred_batch_size ?? [],
       maxQueueSize: batching?.max_queue_size ?? options.defaultMaxQueueSize,
-      observer: options.observe ? metricsObserver(options.metrics, model, planned.version) : undefined,
+      observer: options.observe
+        ? observeBoth(metricsObserver(options.metrics, model, planned.version), options.batchObserver?.(model, planned.version))
+        : undefined,
     });
     // Straight to the model, not through the scheduler: a warm-up is not traffic and stays out of metrics.
     if (loaded.warmUp !== false) {

@@ -3,6 +3,7 @@ import type { Backend, BackendKind } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { BatchObserverFactory } from './inference-observer.js';
 import { loadVersion, retireVersion } from './load-version.js';
 import type { ModelPlan, PlannedVersion } from './model-plan.js';
 import type { ServedSignature } from './served-signature.js';
@@ -25,6 +26,8 @@ export interface ModelHostOptions {
   readonly logger: Logger;
   /** Queue bound for versions whose manifest sets none. */
   readonly defaultMaxQueueSize: number;
+  /** Another observer of each serving version's scheduler (statistics), beside the metrics. */
+  readonly batchObserver?: BatchObserverFactory;
 }
 
 /** What applying a plan did. */
@@ -46,6 +49,7 @@ export class ModelHost {
   readonly #retiring = new Set<Promise<void>>();
   /** Versions being released: never served or adopted again, whichever entry still mentions them. */
   readonly #retired = new WeakSet<ServedVersion>();
+  readonly #listeners = new Set<() => void>();
 
   constructor(private readonly options: ModelHostOptions) {}
 
@@ -80,7 +84,21 @@ export class ModelHost {
     }
     const failed = [...states].flatMap(([version, s]) => (s.status === 'failed' ? [{ version, reason: s.reason }] : []));
     this.#report(plan, failed);
+    this.#changed();
     return { failed };
+  }
+
+  /**
+   * Calls `listener` after what this process serves may have changed (a model applied, a version
+   * adopted, everything released); returns the way to stop. A listener must not throw.
+   */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
   }
 
   /**
@@ -134,8 +152,8 @@ export class ModelHost {
   }
 
   #loadOptions(planned: PlannedVersion, observe: boolean) {
-    const { backends, metrics, defaultMaxQueueSize } = this.options;
-    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe };
+    const { backends, metrics, defaultMaxQueueSize, batchObserver } = this.options;
+    return { backend: backends[planned.manifest.backend], metrics, defaultMaxQueueSize, observe, ...(batchObserver ? { batchObserver } : {}) };
   }
 
   #retire(version: ServedVersion): void {
@@ -180,7 +198,10 @@ export class ModelHost {
     const current = this.#models.get(name);
     const held = current?.states.get(version);
     if (!current) this.#retire(state.version);
-    else if (held?.status !== 'ready' || held.version !== state.version) (current.states as Map<string, VersionState>).set(version, state);
+    else if (held?.status !== 'ready' || held.version !== state.version) {
+      (current.states as Map<string, VersionState>).set(version, state);
+      this.#changed();
+    }
   }
 
   /** Loads a version only to check it (an upload), then releases it: its served signature or the cause. */
@@ -270,6 +291,7 @@ export class ModelHost {
       for (const state of model.states.values()) if (state.status === 'ready') this.#retire(state.version);
     }
     this.#models.clear();
+    this.#changed();
     await Promise.all([...this.#retiring]);
     await Promise.all(Object.values(this.options.backends).map((backend) => backend.close()));
   }

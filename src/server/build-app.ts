@@ -37,6 +37,7 @@ import { guardConnections } from './connection-guard.js';
 import { registerJsonParser } from './plugins/json-parser.js';
 import { MAX_PARAM_LENGTH, renderError, toUmbralError } from './plugins/render-error.js';
 import { requestId } from './plugins/request-id.js';
+import { kserveExtensionRoutes } from './routes/kserve-extensions.js';
 import { kserveV2Routes } from './routes/kserve-v2.js';
 import { kserveGenerateRoutes } from './routes/kserve-generate.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => renderError(Errors.routeNotFound(request.method, request.url), request, reply));
   await registerOpenApi(app);
   await app.register(kserveV2Routes, deps);
+  await app.register(kserveExtensionRoutes, deps);
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
   const llmObserver = registerLlmMetrics(deps.metrics.registry);

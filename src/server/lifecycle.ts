@@ -11,6 +11,7 @@ export type Phase = 'serving' | 'leaving' | 'draining';
 export class Lifecycle {
   readonly startedAt = Date.now();
   #phase: Phase = 'serving';
+  readonly #listeners = new Set<() => void>();
 
   get phase(): Phase {
     return this.#phase;
@@ -23,12 +24,26 @@ export class Lifecycle {
 
   /** Readiness off; requests are still served. */
   beginShutdown(): void {
-    if (this.#phase === 'serving') this.#phase = 'leaving';
+    if (this.#phase !== 'serving') return;
+    this.#phase = 'leaving';
+    this.#changed();
   }
 
   /** The listeners are closing: only what was received is still answered. */
   beginDrain(): void {
+    if (this.#phase === 'draining') return;
     this.#phase = 'draining';
+    this.#changed();
+  }
+
+  /** Calls `listener` after each change of phase; returns the way to stop. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
   }
 
   uptimeSeconds(): number {

@@ -23,13 +23,29 @@ export interface ReadinessReport {
  */
 export class Readiness {
   constructor(
-    private readonly lifecycle: Pick<Lifecycle, 'shuttingDown'>,
+    private readonly lifecycle: Pick<Lifecycle, 'shuttingDown' | 'onChange'>,
     private readonly host: ModelHost,
     private readonly store?: () => StoreState,
   ) {}
 
   ready(): boolean {
     return !this.lifecycle.shuttingDown && this.host.requiredNotReady().length === 0;
+  }
+
+  /** Whether `model` serves now, by itself (what `/health/ready` reports for it); undefined for a model not held. */
+  modelReady(model: string): boolean | undefined {
+    const hosted = this.host.get(model);
+    return hosted === undefined ? undefined : !this.lifecycle.shuttingDown && modelStatus(hosted) === 'ready';
+  }
+
+  /**
+   * Calls `listener` after anything readiness is judged on may have changed: the server began to
+   * stop, or a model was applied, loaded or released. Returns the way to stop listening. (A remote
+   * model's servers turning unhealthy are not told here; their health checks have no events yet.)
+   */
+  onChange(listener: () => void): () => void {
+    const stops = [this.lifecycle.onChange(listener), this.host.onChange(listener)];
+    return () => stops.forEach((stop) => stop());
   }
 
   report(): ReadinessReport {

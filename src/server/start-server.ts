@@ -31,6 +31,7 @@ import { openResponseCache, type OpenedCache } from '../cache/open-response-cach
 import { buildApp } from './build-app.js';
 import { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 import type { RouteAccessEntry } from './plugins/access-control.js';
+import { ModelStatistics } from '../inference/statistics/model-statistics.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
@@ -86,7 +87,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     environment: options.environment ?? processEnvironment(),
     upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger)),
   });
-  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize });
+  // Triton's statistics extension: every serving version's runs and requests, counted from here on.
+  const statistics = new ModelStatistics();
+  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize, batchObserver: statistics.forVersion });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
@@ -118,7 +121,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, statistics, routeTable: options.routeTable,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
@@ -143,6 +146,7 @@ interface Parts {
   readonly access: Access;
   readonly cache: OpenedCache;
   readonly tracing: Tracing;
+  readonly statistics: ModelStatistics;
   readonly routeTable: RouteAccessEntry[] | undefined;
 }
 
@@ -151,14 +155,16 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const lifecycle = new Lifecycle();
   const store = watchStore(db, config, metrics, logger);
   const readiness = new Readiness(lifecycle, host, () => store.state());
-  const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache);
+  const inference = new InferenceService(host, metrics, config.server.requestTimeoutMs, parts.cache.cache, parts.statistics);
   const loopDelay = new EventLoopDelay();
   const admission = new Admission({
     host, loopDelayMs: () => loopDelay.ms, deadlineOf: (model) => inference.timeoutOf(model),
     ...(config.batching.maxQueueWaitMs > 0 ? { defaultTargetMs: config.batching.maxQueueWaitMs } : {}),
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
-  const plane = new DataPlane({ host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements });
+  const plane = new DataPlane({
+    host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
+  });
   const llm = new LlmPlane({ host, inference, plane });
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,

@@ -52,6 +52,12 @@ export class ModelScheduler {
     this.#idlePolicy = { ...this.#policy, maxQueueDelayMs: 0 };
   }
 
+  /** How this scheduler batches and queues (what Triton's model configuration calls dynamic batching). */
+  get settings(): Omit<ModelSchedulerOptions, 'observer'> {
+    const { observer: _observer, ...settings } = this.options;
+    return settings;
+  }
+
   /** Requests waiting for a run. */
   get queueDepth(): number {
     return this.#queue.length;
@@ -128,22 +134,33 @@ export class ModelScheduler {
       if (batch.every((w) => w.settled)) run.abort(waiting.signal.reason);
     });
     const started = performance.now();
+    // The phases' ends, for statistics: inputs merged, the backend answered, outputs split.
+    let merged = started;
+    let ran = started;
+    let split = started;
     let ok = false;
     try {
       const [only] = batch;
       const request = batch.length === 1 && only ? only.request : mergeRequests(batch.map((w) => w.request));
+      merged = performance.now();
       const response = await this.loaded.infer(request, run.signal);
-      const computeMs = performance.now() - started;
+      ran = performance.now();
+      const computeMs = ran - started;
       const parts: readonly BackendInferResponse[] = batch.length === 1
         ? [response] : splitResponse(this.options.model, response, batch.map((w) => w.rows));
+      split = performance.now();
       batch.forEach((waiting, i) => waiting.succeed(parts[i] ?? { outputs: [] }, rows, started, computeMs));
       ok = true;
     } catch (error) {
       for (const waiting of batch) waiting.fail(error);
     } finally {
       const computeMs = performance.now() - started;
+      if (ran === started) ran = performance.now();
+      if (split === started) split = ran;
       this.#stats.record(computeMs, batch.length);
-      this.options.observer?.batchRan({ size: rows, requests: batch.length, computeMs, ok });
+      this.options.observer?.batchRan({
+        size: rows, requests: batch.length, computeMs, ok, inputMs: merged - started, inferMs: ran - merged, outputMs: split - ran,
+      });
       this.#inFlight -= 1;
       this.#pump();
       this.#notifyIdle();

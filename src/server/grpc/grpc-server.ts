@@ -8,6 +8,8 @@ import type { DataPlane } from '../../inference/data-plane.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { Readiness } from '../readiness.js';
+import { extensionRpcs, type ExtensionRpcs } from './extension-rpcs.js';
+import { healthService } from './health-service.js';
 import { inferenceRpcs, type InferenceRpcs } from './inference-rpcs.js';
 import type { LlmPlane } from '../../inference/llm-plane.js';
 import { streamInfer } from './stream-infer-rpc.js';
@@ -46,19 +48,32 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<GrpcServer>
   const definition = loadSync(INFERENCE_PROTO, PROTO_OPTIONS)['inference.GRPCInferenceService'] as ServiceDefinition;
   const server = new Server({ 'grpc.max_receive_message_length': config.server.bodyLimitBytes });
   server.addService(definition, implementation(deps));
+  const health = healthService(deps.readiness, unaryOptions(deps));
+  server.addService(health.definition, health.implementation);
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${config.grpc.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
   });
-  return { port, target: `${host}:${port}`, close: (timeoutMs) => close(server, timeoutMs) };
+  return {
+    port, target: `${host}:${port}`,
+    close: (timeoutMs) => {
+      // Watch streams last as long as their clients: they end here, after their last status, or the drain would wait for them.
+      health.close();
+      return close(server, timeoutMs);
+    },
+  };
+}
+
+function unaryOptions(deps: GrpcServerDeps): UnaryOptions {
+  return {
+    enforced: deps.access.enforced, authenticator: deps.access.authenticator, limiter: deps.access.limiter,
+    metrics: deps.metrics, logger: deps.logger, requestTimeoutMs: deps.config.server.requestTimeoutMs,
+  };
 }
 
 function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
   const rpcs = inferenceRpcs(deps);
-  const options: UnaryOptions = {
-    enforced: deps.access.enforced, authenticator: deps.access.authenticator, limiter: deps.access.limiter,
-    metrics: deps.metrics, logger: deps.logger, requestTimeoutMs: deps.config.server.requestTimeoutMs,
-  };
+  const options = unaryOptions(deps);
   const handlers = {
     ServerLive: unary('ServerLive', rpcs.ServerLive, options),
     ServerReady: unary('ServerReady', rpcs.ServerReady, options),
@@ -70,7 +85,13 @@ function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
     RepositoryModelLoad: unary('RepositoryModelLoad', rpcs.RepositoryModelLoad, options),
     RepositoryModelUnload: unary('RepositoryModelUnload', rpcs.RepositoryModelUnload, options),
   } satisfies Record<keyof InferenceRpcs, unknown>;
-  return { ...handlers, ModelStreamInfer: streamInfer({ modelInfer: rpcs.ModelInfer, llm: deps.llm, options }) };
+  // Triton's configuration and statistics extensions.
+  const extensions = extensionRpcs(deps);
+  const extensionHandlers = {
+    ModelConfig: unary('ModelConfig', extensions.ModelConfig, options),
+    ModelStatistics: unary('ModelStatistics', extensions.ModelStatistics, options),
+  } satisfies Record<keyof ExtensionRpcs, unknown>;
+  return { ...handlers, ...extensionHandlers, ModelStreamInfer: streamInfer({ modelInfer: rpcs.ModelInfer, llm: deps.llm, options }) };
 }
 
 function close(server: Server, timeoutMs: number): Promise<void> {

@@ -20,7 +20,7 @@ const INFER = { config: { access: 'infer' } } as const;
 const INFER_DATA = { config: { access: 'infer', modelData: true } } as const;
 
 /** Extensions of the protocol this server implements (reported by GET /v2). */
-export const EXTENSIONS = ['classification', 'generate'] as const;
+export const EXTENSIONS = ['classification', 'model_configuration', 'statistics', 'generate'] as const;
 
 /**
  * The Open Inference Protocol (KServe v2) REST routes, with and without `/versions/{v}`: decode,

@@ -242,7 +242,7 @@ export class InferenceService {
     const started = performance.now();
     try {
       const outputNames = call.outputs.map((o) => o.name);
-      validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
+      validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames, served.loaded.textOnlyBytes);
       const scheduled = performance.now();
       let result: Awaited<ReturnType<ServedVersion['scheduler']['infer']>>;
       try {

@@ -256,7 +256,7 @@ export class InferenceService {
       const outputs = result.response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
         return k === undefined ? tensor
-          : classify(tensor, k, served.served.labels.get(tensor.name), served.config.max_batch_size > 0);
+          : classify(tensor, k, served.served.labels.get(tensor.name), batchedOutput(served, tensor.name));
       });
       this.metrics.requestSuccess.inc(labels);
       this.metrics.queueDuration.observe(labels, result.queueMs / 1000);
@@ -269,6 +269,20 @@ export class InferenceService {
       this.metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
     }
   }
+}
+
+/**
+ * Whether an output's first dimension is the batch (for classification, which then ranks each row).
+ * A model umbral batches says so with max_batch_size > 0. A remote model batches on its own server,
+ * whose config umbral does not see (its model.yaml usually leaves max_batch_size at 0): there an
+ * output whose metadata has a variable first dimension and at least one more is taken as batched, so
+ * that a model answers [rows, k] whether it is served here or through a remote server.
+ */
+function batchedOutput(served: ServedVersion, output: string): boolean {
+  if (served.config.max_batch_size > 0) return true;
+  if (served.loaded.upstream === undefined) return false;
+  const shape = served.served.signature.outputs.find((spec) => spec.name === output)?.shape;
+  return shape !== undefined && shape.length > 1 && shape[0] === -1;
 }
 
 /** The caller's cache namespace: one for everybody unless the model's policy keeps callers apart. */

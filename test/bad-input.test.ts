@@ -140,7 +140,7 @@ describe('bad input gets a clear 4xx, never a 5xx', () => {
       assert.equal(paired.status, 200, 'a surrogate pair is one character, and fine');
     });
 
-    it('are refused over gRPC alike, typed or raw', async () => {
+    it('are refused over gRPC for an ONNX model, typed or raw, naming the input (remote models take them)', async () => {
       const notUtf8 = Buffer.from([0x61, 0xed, 0xa0, 0x80]); // 'a' and the CESU-8 form of \ud800
       const typed = valid().inputs.map((i) => (i.name === 'bytes' ? { ...typedInput(i), contents: { bytes_contents: [notUtf8] } } : typedInput(i)));
       const raws = valid().inputs.map(rawInput);
@@ -150,8 +150,8 @@ describe('bad input gets a clear 4xx, never a 5xx', () => {
       for (const request of [{ inputs: typed }, { inputs: raws.map((r) => r.input), raw_input_contents: rawContents }]) {
         const answer = await rpc(client, 'ModelInfer', { model_name: 'echo', ...request });
         assert.equal(answer.code, status.INVALID_ARGUMENT, answer.error?.details);
-        assert.equal(trailer(answer, 'x-umbral-error-code'), 'UMBRAL_ERR_INVALID_DATA');
-        assert.match(answer.error?.details ?? '', /input 'bytes'.*BYTES element 0 is not valid UTF-8/);
+        assert.equal(trailer(answer, 'x-umbral-error-code'), 'UMBRAL_ERR_BYTES_NOT_TEXT');
+        assert.match(answer.error?.details ?? '', /input 'bytes'.*not valid UTF-8/);
       }
     });
   });

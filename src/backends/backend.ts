@@ -70,6 +70,12 @@ export interface LoadedModel {
    * say false: their servers are already warm, and a load must not depend on a live call.
    */
   readonly warmUp?: boolean;
+  /**
+   * True when the model takes BYTES inputs as text only (ONNX string tensors are UTF-8): a BYTES
+   * element that is not UTF-8 is then refused with a 400 before the run. Remote backends leave it
+   * unset and pass the bytes through unchanged.
+   */
+  readonly textOnlyBytes?: boolean;
   /** Present on remote backends: the servers behind this version, their health and breakers. */
   readonly upstream?: UpstreamControl;
   /** Present on the openai backend: the OpenAI-compatible calls (chat, embeddings). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Tensor } from '../protocol/tensor.js';
+import type { BytesElement, Tensor } from '../protocol/tensor.js';
 
 /**
  * Bumped whenever what a key covers, or how a cached value is encoded, changes: entries written by
@@ -36,8 +36,8 @@ export function tensorRequestKey(scope: KeyScope, request: TensorRequest): strin
   const header = JSON.stringify([
     CACHE_SCHEMA_VERSION, 'tensor', scope.model, scope.version, scope.namespace,
     inputs.map((input) => {
-      let data: string[] | number;
-      if (Array.isArray(input.data)) data = input.data;
+      let data: (string | { bytes: string })[] | number;
+      if (Array.isArray(input.data)) data = input.data.map(bytesKey);
       else {
         const view = input.data as ArrayBufferView;
         raw.push(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
@@ -51,6 +51,14 @@ export function tensorRequestKey(scope: KeyScope, request: TensorRequest): strin
   const hash = createHash('sha256').update(header);
   for (const bytes of raw) hash.update(bytes);
   return hash.digest('base64url');
+}
+
+/**
+ * A BYTES element as the key's header holds it: the text itself, or the base64 of bytes that are not
+ * UTF-8 (elements are canonical, see BytesElement, so equal bytes give one key however they came).
+ */
+function bytesKey(element: BytesElement): string | { bytes: string } {
+  return typeof element === 'string' ? element : { bytes: Buffer.from(element.buffer, element.byteOffset, element.byteLength).toString('base64') };
 }
 
 /** The key of a JSON request (an OpenAI chat or embeddings body), by `kind`: its canonical JSON hashed. */

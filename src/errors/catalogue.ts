@@ -32,7 +32,11 @@ export const Errors = {
   urlTooLong: define('UMBRAL_ERR_URL_TOO_LONG', { status: 414 }, (limit: number) =>
     `a path segment of the URL is longer than ${limit} characters; names are at most 128`),
   bodyTooLarge: define('UMBRAL_ERR_BODY_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
-    `request body is larger than the limit of ${limitBytes} bytes; send fewer rows per request`),
+    `request body is larger than the limit of ${limitBytes} bytes (a gzip or deflate body: once decompressed); send fewer rows per request`),
+  unsupportedEncoding: define('UMBRAL_ERR_UNSUPPORTED_ENCODING', { status: 415 }, (encoding: string) =>
+    `content encoding '${encoding}' is not supported; send the body as is, or compressed with gzip or deflate`),
+  invalidEncoding: define('UMBRAL_ERR_INVALID_ENCODING', { status: 400 }, (encoding: string, detail: string) =>
+    `request body is not valid ${encoding} data (${detail}); compress the whole body once, or leave out Content-Encoding`),
   unsupportedMediaType: define('UMBRAL_ERR_UNSUPPORTED_MEDIA_TYPE', { status: 415 }, (type: string, accepted = 'application/json') =>
     `content type '${type}' is not supported here; send ${accepted}`),
   invalidShape: define('UMBRAL_ERR_INVALID_SHAPE', { status: 400 }, (input: string, problem: string) =>
@@ -43,7 +47,7 @@ export const Errors = {
     (input: string, expected: number, actual: number) =>
       `input '${input}': shape holds ${expected} elements but data has ${actual}; make shape and data agree`),
   unsupportedDatatype: define('UMBRAL_ERR_UNSUPPORTED_DATATYPE', { status: 400 }, (input: string, datatype: string) =>
-    `input '${input}': datatype '${datatype}' is not supported in JSON; use one of BOOL, UINT8…UINT64, INT8…INT64, FP32, FP64, BYTES`),
+    `input '${input}': datatype '${datatype}' is not supported in JSON data; use one of BOOL, UINT8…UINT64, INT8…INT64, FP32, FP64, BYTES, or send FP16 / BF16 as binary data ("parameters": {"binary_data_size": n})`),
   invalidParameter: define('UMBRAL_ERR_INVALID_PARAMETER', { status: 400 }, (name: string, problem: string) =>
     `parameter '${name}': ${problem}`),
 
@@ -65,14 +69,18 @@ export const Errors = {
     `input '${input}': batch size ${batch} is above the model's max_batch_size of ${max}; split the request`),
   batchMismatch: define('UMBRAL_ERR_BATCH_MISMATCH', { status: 400 }, (detail: string) =>
     `inputs disagree on the batch size (${detail}); every input must have the same first dimension`),
+  bytesNotText: define('UMBRAL_ERR_BYTES_NOT_TEXT', { status: 400 }, (input: string, model: string) =>
+    `input '${input}': model '${model}' takes BYTES as UTF-8 text (an ONNX string tensor), and an element is not valid UTF-8; send text, or serve the model where it takes raw bytes`),
+  outputNotText: define('UMBRAL_ERR_OUTPUT_NOT_TEXT', { status: 406 }, (output: string) =>
+    `output '${output}' holds BYTES that are not UTF-8 text, which a JSON answer cannot carry unaltered; ask for it as binary data: "parameters": {"binary_data": true} on the output, or gRPC`),
   unknownOutput: define('UMBRAL_ERR_UNKNOWN_OUTPUT', { status: 400 }, (output: string, model: string, known: string[]) =>
     `output '${output}' is not an output of model '${model}'; its outputs are: ${known.join(', ')}`),
 
   // Routing (404, 405)
   modelNotFound: define('UMBRAL_ERR_MODEL_NOT_FOUND', { status: 404 }, (model: string) =>
-    `model '${model}' is not known to this server; GET /v2/models lists what it serves`),
+    `model '${model}' is not known to this server; GET /admin/models lists the models it serves (needs admin:read)`),
   versionNotFound: define('UMBRAL_ERR_VERSION_NOT_FOUND', { status: 404 }, (model: string, version: string) =>
-    `version '${version}' of model '${model}' is not served; GET /v2/models/${model} lists its versions`),
+    `version '${version}' of model '${model}' is not served; GET /v2/models/${model} lists the versions it serves`),
   routeNotFound: define('UMBRAL_ERR_ROUTE_NOT_FOUND', { status: 404 }, (method: string, url: string) =>
     `no route ${method} ${url}`),
 

@@ -273,7 +273,7 @@ export class InferenceService {
     let outputMs = 0;
     try {
       const outputNames = call.outputs.map((o) => o.name);
-      validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames);
+      validateRequest(served.model, served.served.signature, served.config.max_batch_size, call.inputs, outputNames, served.loaded.textOnlyBytes);
       const scheduled = performance.now();
       inputMs += scheduled - started;
       try {
@@ -289,7 +289,7 @@ export class InferenceService {
       const outputs = response.outputs.map((tensor) => {
         const k = call.outputs.find((o) => o.name === tensor.name)?.classification;
         return k === undefined ? tensor
-          : classify(tensor, k, served.served.labels.get(tensor.name), served.config.max_batch_size > 0);
+          : classify(tensor, k, served.served.labels.get(tensor.name), batchedOutput(served, tensor.name));
       });
       outputMs = performance.now() - answered;
       this.metrics.requestSuccess.inc(labels);
@@ -309,6 +309,20 @@ export class InferenceService {
       });
     }
   }
+}
+
+/**
+ * Whether an output's first dimension is the batch (for classification, which then ranks each row).
+ * A model umbral batches says so with max_batch_size > 0. A remote model batches on its own server,
+ * whose config umbral does not see (its model.yaml usually leaves max_batch_size at 0): there an
+ * output whose metadata has a variable first dimension and at least one more is taken as batched, so
+ * that a model answers [rows, k] whether it is served here or through a remote server.
+ */
+function batchedOutput(served: ServedVersion, output: string): boolean {
+  if (served.config.max_batch_size > 0) return true;
+  if (served.loaded.upstream === undefined) return false;
+  const shape = served.served.signature.outputs.find((spec) => spec.name === output)?.shape;
+  return shape !== undefined && shape.length > 1 && shape[0] === -1;
 }
 
 /** The caller's cache namespace: one for everybody unless the model's policy keeps callers apart. */

@@ -1,12 +1,15 @@
 import type { ModelSignature, TensorSpec } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
-import type { Tensor } from '../protocol/tensor.js';
+import { hasBinaryElement, type Tensor } from '../protocol/tensor.js';
 
 /**
  * Checks a request's tensors against the model's signature before anything runs: every input known
  * and present once, datatypes equal, shapes of the right rank with fixed dimensions equal, no input
  * empty, one batch size across inputs and no larger than `maxBatchSize`, requested outputs known.
  * Returns the batch size (rows), or 1 for a model without a batch dimension.
+ *
+ * With `textOnlyBytes` (ONNX string tensors), a BYTES element that is not UTF-8 text is refused
+ * naming the input; other backends take any bytes.
  *
  * An input without elements (a zero batch, shape [0, …], or any dimension 0) is refused for every
  * model, as Triton refuses a zero batch: there is nothing to compute, many ONNX kernels fail on an
@@ -19,6 +22,7 @@ export function validateRequest(
   maxBatchSize: number,
   inputs: readonly Tensor[],
   outputs: readonly string[],
+  textOnlyBytes = false,
 ): number {
   const specs = new Map(signature.inputs.map((spec) => [spec.name, spec]));
   const seen = new Set<string>();
@@ -29,6 +33,7 @@ export function validateRequest(
     if (seen.has(input.name)) throw Errors.duplicateInput(input.name);
     seen.add(input.name);
     checkTensor(input, spec);
+    if (textOnlyBytes && hasBinaryElement(input.data)) throw Errors.bytesNotText(input.name, model);
     if (input.shape.includes(0)) throw Errors.emptyInput(input.name, input.shape.join(','));
     if (maxBatchSize > 0) {
       const rows = input.shape[0] ?? 0;

@@ -12,15 +12,16 @@ const SAMPLES: { readonly [K in ProtocolErrorKind]: readonly [ProtocolErrorArgs[
   unsupported_datatype: [['x', 'FP16'], Errors.unsupportedDatatype],
   invalid_parameter: [['k', 'must be a string'], Errors.invalidParameter],
   duplicate_input: [['x'], Errors.duplicateInput],
+  output_not_text: [['image'], Errors.outputNotText],
 };
 
 describe('protocolErrorToUmbral', () => {
   for (const kind of Object.keys(SAMPLES) as ProtocolErrorKind[]) {
-    it(`maps ${kind} to its catalogue error, a 400 with the same message`, () => {
+    it(`maps ${kind} to its catalogue error, a 4xx (400, or 406 for an answer JSON cannot carry) with the same message`, () => {
       const [args, factory] = SAMPLES[kind];
       const error = protocolErrorToUmbral(new ProtocolError(kind, args));
       assert.equal(error.code, factory.code);
-      assert.equal(error.status, 400);
+      assert.equal(error.status, kind === 'output_not_text' ? 406 : 400);
       assert.equal(error.exposed, true);
       const expected = (factory as unknown as (...a: unknown[]) => { message: string })(...args);
       assert.equal(error.message, expected.message);

@@ -11,9 +11,10 @@ const FACTORIES: { readonly [K in ProtocolErrorKind]: (...args: ProtocolErrorArg
   unsupported_datatype: Errors.unsupportedDatatype,
   invalid_parameter: Errors.invalidParameter,
   duplicate_input: Errors.duplicateInput,
+  output_not_text: Errors.outputNotText,
 };
 
-/** The catalogue error a codec's ProtocolError stands for (all are 400s with a message that says what to fix). */
+/** The catalogue error a codec's ProtocolError stands for (4xx with a message that says what to fix: 400s, and a 406 for an answer JSON cannot carry). */
 export function protocolErrorToUmbral<K extends ProtocolErrorKind>(error: ProtocolError<K>): UmbralError {
   const factory: (...args: ProtocolErrorArgs[K]) => UmbralError = FACTORIES[error.kind];
   return factory(...error.args);

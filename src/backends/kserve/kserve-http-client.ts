@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import { injectTraceContext } from '../../observability/tracing.js';
 import { decodeInferResponse } from '../../protocol/kserve/decode-infer-response.js';
-import { encodeInferRequest } from '../../protocol/kserve/encode-infer-request.js';
+import { HEADER_LENGTH_HEADER, splitBinaryBody } from '../../protocol/kserve/binary-body.js';
+import { encodeBinaryInferRequest, encodeInferRequest, needsBinaryData } from '../../protocol/kserve/encode-infer-request.js';
 import { ProtocolError } from '../../protocol/kserve/protocol-error.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import type { Tensor } from '../../protocol/tensor.js';
@@ -12,9 +13,19 @@ import type { KserveClient, RemoteModel } from './kserve-client.js';
 /** Keep-alive connections per server: enough for the concurrency 2 cores can feed. */
 const CONNECTIONS = 64;
 
+/** A request body: JSON text, or a binary tensor data body with its JSON header's length. */
+type Body = string | { readonly headerLength: number; readonly body: Uint8Array };
+
+/** An answer: the body's bytes, and the JSON header's length when the server sent binary data. */
+interface Answer {
+  readonly bytes: Buffer;
+  readonly headerLength?: string;
+}
+
 /**
- * One Open Inference Protocol server over REST: an undici Pool with keep-alive, JSON bodies, the
- * caller's signal on every request (a deadline or a client gone cancels the upstream request).
+ * One Open Inference Protocol server over REST: an undici Pool with keep-alive, JSON bodies (the
+ * binary tensor data extension when JSON cannot carry the inputs unaltered: FP16 / BF16, BYTES that
+ * are not UTF-8; binary answers are read too), the caller's signal on every request (a deadline or a client gone cancels the upstream request).
  * Failures are UpstreamErrors: connection, timeout, non-2xx status (with Retry-After and the
  * server's message), or an answer that is not the protocol's shape.
  */
@@ -26,9 +37,13 @@ export class KserveHttpClient implements KserveClient {
   }
 
   async infer(model: RemoteModel, inputs: readonly Tensor[], outputs: readonly string[], signal: AbortSignal): Promise<Tensor[]> {
-    const body = await this.#send('POST', `${modelPath(model)}/infer`, signal, encodeInferRequest(inputs, outputs));
+    const path = `${modelPath(model)}/infer`;
+    const request = needsBinaryData(inputs) ? encodeBinaryInferRequest(inputs, outputs) : encodeInferRequest(inputs, outputs);
+    const answer = await this.#exchange('POST', path, signal, request);
     try {
-      return decodeInferResponse(body, { maxElements: this.maxElements });
+      if (answer.headerLength === undefined) return decodeInferResponse(this.#json(path, answer.bytes), { maxElements: this.maxElements });
+      const split = splitBinaryBody(answer.bytes, answer.headerLength);
+      return decodeInferResponse(this.#json(path, Buffer.from(split.json)), { maxElements: this.maxElements }, split.binary);
     } catch (error) {
       if (error instanceof ProtocolError) throw new UpstreamError(`${this.url}: malformed answer: ${error.args.join(': ')}`, 'protocol');
       throw error;
@@ -59,21 +74,29 @@ export class KserveHttpClient implements KserveClient {
 
   /** One exchange; resolves with the parsed JSON answer (undefined for an empty body). */
   async #send(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: string): Promise<unknown> {
-    const headers: Record<string, string> = { ...this.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    return this.#json(path, (await this.#exchange(method, path, signal, body)).bytes);
+  }
+
+  async #exchange(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: Body): Promise<Answer> {
+    const headers: Record<string, string> = { ...this.headers };
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
+    else if (body !== undefined) Object.assign(headers, { 'content-type': 'application/octet-stream', [HEADER_LENGTH_HEADER]: String(body.headerLength) });
     injectTraceContext(headers);
-    let text: string;
-    let status: number;
     try {
-      const answer = await this.#pool.request({ method, path, headers, body, signal });
-      status = answer.statusCode;
-      text = await answer.body.text();
-      if (status < 200 || status >= 300) throw statusError(status, answer.headers, text);
+      const answer = await this.#pool.request({ method, path, headers, body: typeof body === 'object' ? body.body : body, signal });
+      const bytes = Buffer.from(await answer.body.arrayBuffer());
+      if (answer.statusCode < 200 || answer.statusCode >= 300) throw statusError(answer.statusCode, answer.headers, bytes.toString('utf8'));
+      const headerLength = answer.headers[HEADER_LENGTH_HEADER];
+      return headerLength === undefined ? { bytes } : { bytes, headerLength: [headerLength].flat().join(',') };
     } catch (error) {
       throw toUpstreamError(error, signal);
     }
-    if (text === '') return undefined;
+  }
+
+  #json(path: string, bytes: Buffer): unknown {
+    if (bytes.length === 0) return undefined;
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch {
       throw new UpstreamError(`${this.url}${path}: the answer is not JSON`, 'protocol');
     }

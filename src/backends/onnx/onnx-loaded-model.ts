@@ -5,6 +5,7 @@ import { fromWireTensor, toWireTensor } from './wire-tensors.js';
 /** One model version with a session in every worker of the pool. */
 export class OnnxLoadedModel implements LoadedModel {
   readonly concurrency: number;
+  readonly textOnlyBytes = true;
   #released = false;
 
   constructor(

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/catalogue.js';
-import type { Tensor, TensorData } from '../../protocol/tensor.js';
+import { hasBinaryElement, type NumericData, type Tensor, type TensorData } from '../../protocol/tensor.js';
 import { datatypeOfOrtType, ortTypeOfDatatype } from './onnx-datatypes.js';
 import type { WireTensor } from './worker-messages.js';
 
@@ -7,6 +7,8 @@ import type { WireTensor } from './worker-messages.js';
 export function toWireTensor(model: string, tensor: Tensor): WireTensor {
   const type = ortTypeOfDatatype(tensor.datatype);
   if (!type) throw Errors.backendFailed(model, `input '${tensor.name}': datatype ${tensor.datatype} has no onnxruntime type`);
+  // The data plane refuses such elements first (LoadedModel.textOnlyBytes); this keeps the promise local.
+  if (hasBinaryElement(tensor.data)) throw Errors.bytesNotText(tensor.name, model);
   return { name: tensor.name, type, dims: tensor.shape, data: compact(tensor.data) };
 }
 
@@ -21,7 +23,8 @@ export function fromWireTensor(model: string, tensor: WireTensor): Tensor {
  * Posting a typed array copies its whole underlying buffer; a view into a larger one (a slice of a
  * request body) is copied down to its own bytes first.
  */
-function compact(data: TensorData): TensorData {
-  if (Array.isArray(data) || data.byteLength === data.buffer.byteLength) return data;
+function compact(data: TensorData): NumericData | string[] {
+  if (Array.isArray(data)) return data as string[];
+  if (data.byteLength === data.buffer.byteLength) return data;
   return data.slice();
 }

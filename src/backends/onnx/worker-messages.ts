@@ -1,4 +1,4 @@
-import type { TensorData } from '../../protocol/tensor.js';
+import type { NumericData } from '../../protocol/tensor.js';
 import type { OrtType } from './onnx-datatypes.js';
 
 /**
@@ -17,7 +17,8 @@ export interface WireTensor {
   readonly name: string;
   readonly type: OrtType;
   readonly dims: readonly number[];
-  readonly data: TensorData;
+  /** Typed array, or strings for ONNX string tensors (text only: BYTES that are not UTF-8 never get here). */
+  readonly data: NumericData | string[];
 }
 
 /** One input or output of a session as ONNX Runtime reports it. */

@@ -1,6 +1,6 @@
 import type { BackendInferRequest, BackendInferResponse } from '../../backends/backend.js';
 import { Errors } from '../../errors/catalogue.js';
-import { allocateData, elementCount, type Tensor, type TensorData } from '../../protocol/tensor.js';
+import { allocateData, elementCount, type BytesElement, type NumericData, type Tensor, type TensorData } from '../../protocol/tensor.js';
 
 /** One request made of several compatible ones (see `batchKey`): inputs concatenated along dim 0. */
 export function mergeRequests(requests: readonly BackendInferRequest[]): BackendInferRequest {
@@ -41,11 +41,11 @@ function concatRows(parts: readonly Tensor[]): Tensor {
 }
 
 function concatData(parts: readonly TensorData[], first: Tensor, length: number): TensorData {
-  if (Array.isArray(first.data)) return parts.flatMap((data) => data as string[]);
-  const merged = allocateData(first.datatype, length) as Exclude<TensorData, string[]>;
+  if (Array.isArray(first.data)) return parts.flatMap((data) => data as BytesElement[]);
+  const merged = allocateData(first.datatype, length) as NumericData;
   const target = new Uint8Array(merged.buffer, merged.byteOffset, merged.byteLength);
   let offset = 0;
-  for (const data of parts as Exclude<TensorData, string[]>[]) {
+  for (const data of parts as NumericData[]) {
     target.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
     offset += data.byteLength;
   }

@@ -7,13 +7,14 @@ import { ProtocolError } from './protocol-error.js';
 /**
  * The output tensors of an `$inference_response` (JSON) a remote server sent. Output tensors follow
  * the rules of request tensors (name, datatype, shape, data that fills the shape), so the request
- * decoder checks them; a malformed answer throws a ProtocolError naming `outputs[i]`.
+ * decoder checks them; a malformed answer throws a ProtocolError naming `outputs[i]`. `binary`: the
+ * bytes after the JSON header of a binary tensor data answer (outputs with `binary_data_size`).
  */
-export function decodeInferResponse(body: unknown, limits: DecodeLimits): Tensor[] {
+export function decodeInferResponse(body: unknown, limits: DecodeLimits, binary?: Uint8Array): Tensor[] {
   const outputs = (body as { outputs?: unknown } | null)?.outputs;
   if (!Array.isArray(outputs)) throw new ProtocolError('invalid_request', ['outputs', 'the answer has no outputs array']);
   if (outputs.length === 0) return [];
-  return renamed(() => decodeInferRequest({ inputs: outputs }, limits).inputs.map(tensorOnly));
+  return renamed(() => decodeInferRequest({ inputs: outputs }, limits, binary).inputs.map(tensorOnly));
 }
 
 /** The output tensors of a gRPC `ModelInferResponse`, typed or in `raw_output_contents`, checked the same way. */

@@ -1,5 +1,7 @@
-import type { Tensor } from '../tensor.js';
+import { hasBinaryElement, type Tensor } from '../tensor.js';
+import { BINARY_DATA_OUTPUT, BINARY_DATA_SIZE } from './binary-body.js';
 import { encodeData } from './encode-infer-response.js';
+import { encodeRawContents } from './raw-contents.js';
 
 /**
  * The `$inference_request` JSON a client sends (umbral's kserve backend to a remote server): the
@@ -7,11 +9,42 @@ import { encodeData } from './encode-infer-response.js';
  * the outputs asked for, none meaning every output.
  */
 export function encodeInferRequest(inputs: readonly Tensor[], outputs: readonly string[], id?: string): string {
-  let json = id === undefined ? '{"inputs":[' : `{"id":${JSON.stringify(id)},"inputs":[`;
+  return encodeRequestHeader(inputs, outputs, id, undefined);
+}
+
+/** Whether JSON cannot carry the inputs unaltered: FP16 / BF16, or BYTES that are not UTF-8. */
+export function needsBinaryData(inputs: readonly Tensor[]): boolean {
+  return inputs.some((input) => input.datatype === 'FP16' || input.datatype === 'BF16' || hasBinaryElement(input.data));
+}
+
+/**
+ * The request in Triton's binary tensor data extension, as tritonclient.http sends it: every input as
+ * bytes after the JSON header, and every output asked for as bytes (`binary_data_output`), so that
+ * bytes that are not text come back unaltered. Send `headerLength` as `Inference-Header-Content-Length`.
+ */
+export function encodeBinaryInferRequest(inputs: readonly Tensor[], outputs: readonly string[], id?: string): { headerLength: number; body: Uint8Array } {
+  const sections = inputs.map((input) => encodeRawContents(input.datatype, input.data));
+  const header = new TextEncoder().encode(encodeRequestHeader(inputs, outputs, id, sections));
+  const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
+  body.set(header);
+  let offset = header.byteLength;
+  for (const raw of sections) {
+    body.set(raw, offset);
+    offset += raw.byteLength;
+  }
+  return { headerLength: header.byteLength, body };
+}
+
+function encodeRequestHeader(inputs: readonly Tensor[], outputs: readonly string[], id: string | undefined, sections: readonly Uint8Array[] | undefined): string {
+  let json = id === undefined ? '{' : `{"id":${JSON.stringify(id)},`;
+  if (sections) json += `"parameters":{"${BINARY_DATA_OUTPUT}":true},`;
+  json += '"inputs":[';
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i] as Tensor;
     if (i > 0) json += ',';
-    json += `{"name":${JSON.stringify(input.name)},"shape":[${input.shape.join(',')}],"datatype":"${input.datatype}","data":${encodeData(input.datatype, input.data)}}`;
+    json += `{"name":${JSON.stringify(input.name)},"shape":[${input.shape.join(',')}],"datatype":"${input.datatype}"`;
+    const raw = sections?.[i];
+    json += raw ? `,"parameters":{"${BINARY_DATA_SIZE}":${raw.byteLength}}}` : `,"data":${encodeData(input.datatype, input.data)}}`;
   }
   json += ']';
   if (outputs.length > 0) json += `,"outputs":[${outputs.map((name) => `{"name":${JSON.stringify(name)}}`).join(',')}]`;

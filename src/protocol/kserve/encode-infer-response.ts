@@ -1,6 +1,9 @@
 import type { Datatype } from './datatypes.js';
 import { bf16ToNumber, fp16ToNumber } from '../half-float.js';
-import type { Tensor, TensorData } from '../tensor.js';
+import type { NumericData, Tensor, TensorData } from '../tensor.js';
+import { BINARY_DATA_SIZE } from './binary-body.js';
+import { ProtocolError } from './protocol-error.js';
+import { encodeRawContents } from './raw-contents.js';
 import type { Parameters } from './wire-types.js';
 
 /** An output tensor with the `parameters` its `$response_output` carries, if any. */
@@ -33,9 +36,49 @@ export interface InferResponseFields {
  *   (np.array(data, dtype)) reads a null in a float tensor as NaN.
  * - FP16 / BF16, which the protocol says JSON cannot carry, are written as the exact numbers their
  *   bits hold (an umbral extension; Triton refuses them in JSON).
- * - BOOL as true/false; BYTES as JSON strings.
+ * - BOOL as true/false; BYTES as JSON strings. A BYTES element that is not UTF-8 text (an image)
+ *   has no JSON string form: rather than altering it (U+FFFD, or Triton's raw bytes inside a JSON
+ *   string, which is not valid JSON), the answer is refused, naming the output, with
+ *   `output_not_text`; the client asks for that output as binary data and gets the bytes exactly.
  */
 export function encodeInferResponse(fields: InferResponseFields): string {
+  return encodeHeader(fields, () => undefined);
+}
+
+/** An answer of the binary tensor data extension: the JSON header's length and the whole body. */
+export interface BinaryInferResponse {
+  /** The value of `Inference-Header-Content-Length`: the JSON header's length in bytes. */
+  readonly headerLength: number;
+  /** The JSON header, then each binary output's bytes, in the order of the outputs. */
+  readonly body: Uint8Array;
+}
+
+/**
+ * Serialises an answer with the outputs `binary` picks as bytes (Triton's binary tensor data
+ * extension): such an output carries `"parameters": {"binary_data_size": n}` (beside its own
+ * parameters) and no `data`, and its raw bytes follow the JSON header in the order of the outputs.
+ * The others stay JSON `data`, formatted as `encodeInferResponse` does.
+ */
+export function encodeBinaryInferResponse(fields: InferResponseFields, binary: (output: ResponseTensor) => boolean): BinaryInferResponse {
+  const sections: Uint8Array[] = [];
+  const header = new TextEncoder().encode(encodeHeader(fields, (output) => {
+    if (!binary(output)) return undefined;
+    const raw = encodeRawContents(output.datatype, output.data);
+    sections.push(raw);
+    return raw.byteLength;
+  }));
+  const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
+  body.set(header);
+  let offset = header.byteLength;
+  for (const raw of sections) {
+    body.set(raw, offset);
+    offset += raw.byteLength;
+  }
+  return { headerLength: header.byteLength, body };
+}
+
+/** The JSON answer; `sizeOf` returns the binary size of an output sent as bytes, undefined for JSON data. */
+function encodeHeader(fields: InferResponseFields, sizeOf: (output: ResponseTensor) => number | undefined): string {
   let json = `{"model_name":${JSON.stringify(fields.modelName)}`;
   if (fields.modelVersion !== undefined) json += `,"model_version":${JSON.stringify(fields.modelVersion)}`;
   if (fields.id !== undefined) json += `,"id":${JSON.stringify(fields.id)}`;
@@ -43,14 +86,22 @@ export function encodeInferResponse(fields: InferResponseFields): string {
   json += ',"outputs":[';
   for (let i = 0; i < fields.outputs.length; i++) {
     if (i > 0) json += ',';
-    json += encodeOutput(fields.outputs[i] as ResponseTensor);
+    const output = fields.outputs[i] as ResponseTensor;
+    json += encodeOutput(output, sizeOf(output));
   }
   return `${json}]}`;
 }
 
-function encodeOutput(output: ResponseTensor): string {
+function encodeOutput(output: ResponseTensor, binarySize: number | undefined): string {
   let json = `{"name":${JSON.stringify(output.name)},"shape":[${output.shape.join(',')}],"datatype":"${output.datatype}"`;
+  if (binarySize !== undefined) {
+    const parameters = { ...output.parameters, [BINARY_DATA_SIZE]: binarySize };
+    return `${json},"parameters":${JSON.stringify(parameters)}}`;
+  }
   if (output.parameters !== undefined) json += `,"parameters":${JSON.stringify(output.parameters)}`;
+  if (output.datatype === 'BYTES' && (output.data as unknown[]).some((element) => typeof element !== 'string')) {
+    throw new ProtocolError('output_not_text', [output.name]);
+  }
   return `${json},"data":${encodeData(output.datatype, output.data)}}`;
 }
 
@@ -67,7 +118,7 @@ export function encodeData(datatype: Datatype, data: TensorData): string {
     case 'UINT64': return encodeInt64(data as BigUint64Array, false);
     // Native join for the rest: one JS loop over every typed-array kind would go megamorphic and
     // run slower than join (measured); the common kinds above have loops of their own.
-    default: return `[${(data as Exclude<TensorData, string[]>).join(',')}]`;
+    default: return `[${(data as NumericData).join(',')}]`;
   }
 }
 

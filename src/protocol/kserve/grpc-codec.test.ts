@@ -64,14 +64,19 @@ describe('raw contents: little-endian elements', () => {
     refuses('invalid_data', /hold 0 bytes where the shape's 1 elements of INT64 need 8/, () => decodeRawContents('x', 'INT64', 1, new Uint8Array(0)));
   });
 
-  it('refuses malformed BYTES: a truncated prefix, a length past the end, too few or too many elements, bad UTF-8', () => {
+  it('refuses malformed BYTES: a truncated prefix, a length past the end, too few or too many elements', () => {
     refuses('invalid_data', /end inside the length of element 1/, () => decodeRawContents('x', 'BYTES', 2, bytes(1, 0, 0, 0, 97, 9, 0, 0)));
     refuses('invalid_data', /element 0 declares 200 bytes but only 3 remain/, () => decodeRawContents('x', 'BYTES', 1, bytes(200, 0, 0, 0, 1, 2, 3)));
     refuses('invalid_data', /the shape holds 3 elements but the raw contents end after 2 elements/,
       () => decodeRawContents('x', 'BYTES', 3, prefixed(bytes(1, 2, 3, 4, 5), bytes(6, 7, 8, 9))));
     refuses('invalid_data', /5 bytes follow the shape's 1 elements/, () => decodeRawContents('x', 'BYTES', 1, prefixed(bytes(1), bytes(2))));
     refuses('invalid_data', /fewer than their length prefixes alone need/, () => decodeRawContents('x', 'BYTES', 1000, bytes(1, 0, 0, 0)));
-    refuses('invalid_data', /BYTES element 0 is not valid UTF-8/, () => decodeRawContents('x', 'BYTES', 1, prefixed(bytes(0xc3))));
+  });
+
+  it('keeps BYTES elements that are not UTF-8 as their bytes, and text as strings (one canonical form)', () => {
+    const decoded = decodeRawContents('x', 'BYTES', 3, prefixed(bytes(0xc3), bytes(0xc3, 0xa9), bytes(0xff, 0x00, 0xfe)));
+    assert.deepEqual(decoded, [bytes(0xc3), 'é', bytes(0xff, 0x00, 0xfe)]);
+    assert.deepEqual(encodeRawContents('BYTES', decoded), prefixed(bytes(0xc3), bytes(0xc3, 0xa9), bytes(0xff, 0x00, 0xfe)));
   });
 
   it('refuses a BOOL byte other than 0 and 1', () => {

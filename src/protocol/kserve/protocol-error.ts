@@ -13,6 +13,8 @@ export interface ProtocolErrorArgs {
   unsupported_datatype: [input: string, datatype: string];
   invalid_parameter: [name: string, problem: string];
   duplicate_input: [input: string];
+  /** A BYTES output that is not UTF-8 text, asked for in JSON. */
+  output_not_text: [output: string];
 }
 
 export type ProtocolErrorKind = keyof ProtocolErrorArgs;

@@ -1,4 +1,4 @@
-import { allocateData, type TensorData } from '../tensor.js';
+import { allocateData, type BytesElement, type NumericData, type TensorData } from '../tensor.js';
 import { DATATYPE_BYTES, type Datatype } from './datatypes.js';
 import { ProtocolError } from './protocol-error.js';
 
@@ -11,7 +11,7 @@ import { ProtocolError } from './protocol-error.js';
  */
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-// BOM kept (ignoreBOM: it is part of the element, not a marker); invalid UTF-8 refused (fatal).
+// BOM kept (ignoreBOM: it is part of the element, not a marker); invalid UTF-8 throws (fatal).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const ENCODER = new TextEncoder();
 const LENGTH_PREFIX = 4;
@@ -25,7 +25,7 @@ export function decodeRawContents(input: string, datatype: Datatype, count: numb
     throw new ProtocolError('invalid_data', [input,
       `raw contents hold ${raw.byteLength} bytes where the shape's ${count} elements of ${datatype} need ${count * size} (${size} bytes each, little-endian)`]);
   }
-  const target = allocateData(datatype, count) as Exclude<TensorData, string[]>;
+  const target = allocateData(datatype, count) as NumericData;
   const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
   // A copy, never a view of `raw`: its offset need not be aligned for the typed array.
   bytes.set(raw);
@@ -39,8 +39,8 @@ export function decodeRawContents(input: string, datatype: Datatype, count: numb
 
 /** The raw form of a tensor's elements. */
 export function encodeRawContents(datatype: Datatype, data: TensorData): Uint8Array {
-  if (datatype === 'BYTES') return encodeRawBytes(data as string[]);
-  const typed = data as Exclude<TensorData, string[]>;
+  if (datatype === 'BYTES') return encodeRawBytes(data as BytesElement[]);
+  const typed = data as NumericData;
   const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
   if (LITTLE_ENDIAN_HOST) return bytes;
   const copy = bytes.slice();
@@ -48,13 +48,13 @@ export function encodeRawContents(datatype: Datatype, data: TensorData): Uint8Ar
   return copy;
 }
 
-function decodeRawBytes(input: string, count: number, raw: Uint8Array): string[] {
+function decodeRawBytes(input: string, count: number, raw: Uint8Array): BytesElement[] {
   if (count * LENGTH_PREFIX > raw.byteLength) {
     throw new ProtocolError('invalid_data', [input,
       `the shape holds ${count} elements but the raw contents have ${raw.byteLength} bytes, fewer than their length prefixes alone need; ${FORMAT}`]);
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const elements = new Array<string>(count);
+  const elements = new Array<BytesElement>(count);
   let offset = 0;
   for (let i = 0; i < count; i++) {
     if (offset + LENGTH_PREFIX > raw.byteLength) {
@@ -67,7 +67,7 @@ function decodeRawBytes(input: string, count: number, raw: Uint8Array): string[]
       throw new ProtocolError('invalid_data',
         [input, `element ${i} declares ${length} bytes but only ${raw.byteLength - offset} remain; ${FORMAT}`]);
     }
-    elements[i] = utf8(input, i, raw.subarray(offset, offset + length));
+    elements[i] = bytesElement(raw.subarray(offset, offset + length));
     offset += length;
   }
   if (offset !== raw.byteLength) {
@@ -77,8 +77,8 @@ function decodeRawBytes(input: string, count: number, raw: Uint8Array): string[]
   return elements;
 }
 
-function encodeRawBytes(data: readonly string[]): Uint8Array {
-  const encoded = data.map((element) => ENCODER.encode(element));
+function encodeRawBytes(data: readonly BytesElement[]): Uint8Array {
+  const encoded = data.map(elementBytes);
   const total = encoded.reduce((sum, element) => sum + LENGTH_PREFIX + element.byteLength, 0);
   const raw = new Uint8Array(total);
   const view = new DataView(raw.buffer);
@@ -92,15 +92,20 @@ function encodeRawBytes(data: readonly string[]): Uint8Array {
 }
 
 /**
- * A BYTES element as text: umbral's tensors carry BYTES as strings (the ONNX backend's string
- * tensors are UTF-8), so bytes that are not UTF-8 are refused rather than altered.
+ * A BYTES element in its canonical form (see `BytesElement`): the text when `bytes` are valid UTF-8,
+ * else a copy of the bytes (never a view: the body they came from is not kept).
  */
-export function utf8(input: string, index: number, bytes: Uint8Array): string {
+export function bytesElement(bytes: Uint8Array): BytesElement {
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new ProtocolError('invalid_data', [input, `BYTES element ${index} is not valid UTF-8; umbral carries BYTES elements as text`]);
+    return bytes.slice();
   }
+}
+
+/** The bytes of a BYTES element: its UTF-8 encoding, or the bytes themselves. */
+export function elementBytes(element: BytesElement): Uint8Array {
+  return typeof element === 'string' ? ENCODER.encode(element) : element;
 }
 
 /** Reverses the bytes of each `size`-byte element in place (little-endian ↔ big-endian). */

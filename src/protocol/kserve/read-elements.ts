@@ -1,5 +1,5 @@
 import type { Datatype } from './datatypes.js';
-import type { TensorData } from '../tensor.js';
+import type { BytesElement, TensorData } from '../tensor.js';
 
 /** Datatypes whose elements JSON can carry (FP16 and BF16 need the binary form). */
 export type JsonDatatype = Exclude<Datatype, 'FP16' | 'BF16'>;
@@ -16,9 +16,9 @@ export type JsonDatatype = Exclude<Datatype, 'FP16' | 'BF16'>;
  *   string of up to 20 digits for the full 64-bit range.
  * - FP32 / FP64: a finite number; FP32 also refuses magnitudes that would round to infinity.
  *   (JSON has no NaN; 1e309 parses to Infinity and is refused.)
- * - BYTES: a string that is Unicode text. BYTES elements are carried as UTF-8 (gRPC refuses bytes
- *   that are not), and a JSON string with an unpaired surrogate escape (`"\ud800"`) has no UTF-8
- *   form: it is refused here too, rather than altered to U+FFFD on its way to the model.
+ * - BYTES: a string that is Unicode text, sent on as its UTF-8 bytes. A JSON string with an unpaired
+ *   surrogate escape (`"\ud800"`) has no UTF-8 form: it is refused rather than altered to U+FFFD on
+ *   its way to the model. Bytes that are not text (an image) travel in the binary extension or gRPC.
  */
 export const EXPECTED_ELEMENT: Readonly<Record<JsonDatatype, string>> = {
   BOOL: 'true or false',
@@ -62,7 +62,7 @@ export function readElements(datatype: JsonDatatype, target: TensorData, row: re
     case 'UINT16': return readSmallInteger(target as Uint16Array, row, offset, 0, 65535);
     case 'UINT32': return readSmallInteger(target as Uint32Array, row, offset, 0, 4294967295);
     case 'BOOL': return readBool(target as Uint8Array, row, offset);
-    case 'BYTES': return readStrings(target as string[], row, offset);
+    case 'BYTES': return readStrings(target as BytesElement[], row, offset);
   }
 }
 
@@ -132,7 +132,7 @@ function readBool(target: Uint8Array, row: readonly unknown[], offset: number): 
   return -1;
 }
 
-function readStrings(target: string[], row: readonly unknown[], offset: number): number {
+function readStrings(target: BytesElement[], row: readonly unknown[], offset: number): number {
   for (let i = 0; i < row.length; i++) {
     const v = row[i];
     if (typeof v !== 'string' || UNPAIRED_SURROGATE.test(v)) return i;

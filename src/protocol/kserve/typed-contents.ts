@@ -1,8 +1,8 @@
-import { allocateData, type TensorData } from '../tensor.js';
+import { allocateData, type BytesElement, type NumericData, type TensorData } from '../tensor.js';
 import type { Datatype } from './datatypes.js';
 import type { GrpcTensorContents } from './grpc-wire-types.js';
 import { ProtocolError } from './protocol-error.js';
-import { utf8 } from './raw-contents.js';
+import { bytesElement, elementBytes } from './raw-contents.js';
 
 /** Datatypes with a field in `InferTensorContents`; FP16 and BF16 travel raw only. */
 export type TypedDatatype = Exclude<Datatype, 'FP16' | 'BF16'>;
@@ -58,13 +58,13 @@ export function decodeTypedContents(
     case 'BOOL': return Uint8Array.from(values as readonly boolean[], (v) => (v ? 1 : 0));
     case 'INT64': return BigInt64Array.from(values as readonly (string | number)[], (v) => BigInt(v));
     case 'UINT64': return BigUint64Array.from(values as readonly (string | number)[], (v) => BigInt(v));
-    case 'BYTES': return (values as readonly Uint8Array[]).map((bytes, i) => utf8(input, i, bytes));
+    case 'BYTES': return (values as readonly Uint8Array[]).map(bytesElement);
     default: return numbers(input, datatype, values as readonly number[]);
   }
 }
 
 function numbers(input: string, datatype: TypedDatatype, values: readonly number[]): TensorData {
-  const target = allocateData(datatype, values.length) as Exclude<TensorData, string[] | BigInt64Array | BigUint64Array>;
+  const target = allocateData(datatype, values.length) as Exclude<NumericData, BigInt64Array | BigUint64Array>;
   const range = NARROW[datatype];
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
@@ -82,10 +82,7 @@ export function encodeTypedContents(datatype: TypedDatatype, data: TensorData): 
     case 'BOOL': return { bool_contents: Array.from(data as Uint8Array, (v) => v !== 0) };
     case 'INT64': return { int64_contents: Array.from(data as BigInt64Array, (v) => v.toString()) };
     case 'UINT64': return { uint64_contents: Array.from(data as BigUint64Array, (v) => v.toString()) };
-    case 'BYTES': {
-      const encoder = new TextEncoder();
-      return { bytes_contents: (data as string[]).map((element) => encoder.encode(element)) };
-    }
+    case 'BYTES': return { bytes_contents: (data as BytesElement[]).map(elementBytes) };
     default: return { [CONTENTS_FIELD[datatype]]: Array.from(data as ArrayLike<number>) };
   }
 }

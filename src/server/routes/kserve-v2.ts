@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DataPlane, Ticket } from '../../inference/data-plane.js';
 import { decodeInferRequest } from '../../protocol/kserve/decode-infer-request.js';
-import { encodeInferResponse } from '../../protocol/kserve/encode-infer-response.js';
+import { HEADER_LENGTH_HEADER } from '../../protocol/kserve/binary-body.js';
+import type { DecodedInferRequest } from '../../protocol/kserve/decode-infer-request.js';
+import { encodeBinaryInferResponse, encodeInferResponse, type InferResponseFields, type ResponseTensor } from '../../protocol/kserve/encode-infer-response.js';
 import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve/encode-metadata.js';
 import type { Readiness } from '../readiness.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
@@ -17,10 +19,10 @@ interface ModelParams { model: string; version?: string }
 
 const PUBLIC = { config: { access: 'public' } } as const;
 const INFER = { config: { access: 'infer' } } as const;
-const INFER_DATA = { config: { access: 'infer', modelData: true } } as const;
+const INFER_DATA = { config: { access: 'infer', modelData: true, binaryTensors: true } } as const;
 
 /** Extensions of the protocol this server implements (reported by GET /v2). */
-export const EXTENSIONS = ['classification', 'model_configuration', 'statistics', 'generate'] as const;
+export const EXTENSIONS = ['classification', 'binary_tensor_data', 'model_configuration', 'statistics', 'generate'] as const;
 
 /**
  * The Open Inference Protocol (KServe v2) REST routes, with and without `/versions/{v}`: decode,
@@ -62,13 +64,27 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
     const { model, version } = request.params;
     const { decoded, result } = await plane.infer({
       model, version, principal: request.principal, signal: abortOnDisconnect(reply), timing: (request.timing = { backendMs: 0 }),
-      decode: (limits) => decodeInferRequest(request.body, limits),
+      decode: (limits) => decodeInferRequest(request.body, limits, request.binaryData),
       onResolved: (name, served) => { request.served = { model: name, version: served }; },
     });
     request.served = {
       model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
     };
-    const json = encodeInferResponse({ modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs });
-    return reply.type('application/json').send(json);
+    return sendAnswer(reply, decoded, { modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs });
   }
+}
+
+/**
+ * JSON, or, when the client asked for any output as binary data (`binary_data` on the output, or
+ * `binary_data_output` on the request, the output's own setting winning), the binary tensor data
+ * extension's answer: JSON header then bytes, `application/octet-stream` with the header's length in
+ * `Inference-Header-Content-Length`, as Triton answers.
+ */
+function sendAnswer(reply: FastifyReply, decoded: DecodedInferRequest, fields: InferResponseFields): FastifyReply {
+  const own = new Map(decoded.outputs.map((output) => [output.name, output.binary]));
+  const binary = (output: ResponseTensor) => own.get(output.name) ?? decoded.binaryOutput ?? false;
+  if (!fields.outputs.some(binary)) return reply.type('application/json').send(encodeInferResponse(fields));
+  const { headerLength, body } = encodeBinaryInferResponse(fields, binary);
+  return reply.type('application/octet-stream').header(HEADER_LENGTH_HEADER, headerLength)
+    .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }

@@ -1,20 +1,29 @@
 import { decodeInferRequest } from '../../../src/protocol/kserve/decode-infer-request.js';
-import { encodeInferResponse } from '../../../src/protocol/kserve/encode-infer-response.js';
+import { splitBinaryBody } from '../../../src/protocol/kserve/binary-body.js';
+import type { DecodedInferRequest } from '../../../src/protocol/kserve/decode-infer-request.js';
+import { encodeBinaryInferResponse, encodeInferResponse, type InferResponseFields, type ResponseTensor } from '../../../src/protocol/kserve/encode-infer-response.js';
 import { encodeModelMetadata } from '../../../src/protocol/kserve/encode-metadata.js';
 import { isProtocolError } from '../../../src/protocol/kserve/protocol-error.js';
 import { UpstreamError } from './upstream-error.js';
 import type { RouteKind, UpstreamState } from './upstream-state.js';
 
-/** An HTTP answer before it is written: status and body (JSON text, or empty). */
+/**
+ * An HTTP answer before it is written: status and body (JSON text, or empty; or a binary tensor data
+ * body, JSON header then bytes, with the header's length).
+ */
 export interface HttpAnswer {
   readonly status: number;
-  readonly body: string;
+  readonly body: string | Uint8Array;
+  readonly headerLength?: number;
 }
 
-/** A matched route: what it counts as, and how it answers a request body. */
+/**
+ * A matched route: what it counts as, and how it answers a request body (`headerLength`: the
+ * request's Inference-Header-Content-Length, for Triton's binary tensor data extension).
+ */
 export interface HttpRoute {
   readonly kind: RouteKind;
-  answer(body: Buffer): HttpAnswer;
+  answer(body: Buffer, headerLength?: string): HttpAnswer;
 }
 
 /** `GET /v2`'s body, also the gRPC `ServerMetadata` answer. */
@@ -64,11 +73,22 @@ function inferRoute(state: UpstreamState, path: string[]): HttpRoute | undefined
   if (model?.action !== 'infer') return undefined;
   return {
     kind: 'infer',
-    answer: (body) => {
-      const request = decodeInferRequest(parseJson(body), { maxElements: MAX_ELEMENTS });
-      return { status: 200, body: encodeInferResponse(state.repository.infer(model.name, model.version, request)) };
+    answer: (body, headerLength) => {
+      const split = headerLength === undefined ? undefined : splitBinaryBody(body, headerLength);
+      const json = split === undefined ? body : Buffer.from(split.json);
+      const request = decodeInferRequest(parseJson(json), { maxElements: MAX_ELEMENTS }, split?.binary);
+      return inferAnswer(request, state.repository.infer(model.name, model.version, request));
     },
   };
+}
+
+/** JSON, or binary tensor data when the request asked for an output as bytes (as Triton answers). */
+function inferAnswer(request: DecodedInferRequest, fields: InferResponseFields): HttpAnswer {
+  const own = new Map(request.outputs.map((output) => [output.name, output.binary]));
+  const binary = (output: ResponseTensor) => own.get(output.name) ?? request.binaryOutput ?? false;
+  if (!fields.outputs.some(binary)) return { status: 200, body: encodeInferResponse(fields) };
+  const { headerLength, body } = encodeBinaryInferResponse(fields, binary);
+  return { status: 200, body, headerLength };
 }
 
 function repositoryRoute(state: UpstreamState, path: string[]): HttpRoute | undefined {
@@ -94,9 +114,9 @@ function modelPath(path: string[]): { name: string; version: string; action: str
 }
 
 /** Answers a route, rendering a refusal as `{"error": ...}`; anything else unexpected is a 500. */
-export function answerRoute(route: HttpRoute, body: Buffer): HttpAnswer {
+export function answerRoute(route: HttpRoute, body: Buffer, headerLength?: string): HttpAnswer {
   try {
-    return route.answer(body);
+    return route.answer(body, headerLength);
   } catch (error) {
     if (error instanceof UpstreamError) return errorAnswer(error.httpStatus, error.message);
     if (isProtocolError(error)) return errorAnswer(400, error.message);

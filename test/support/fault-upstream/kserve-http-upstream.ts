@@ -38,11 +38,18 @@ function handle(state: UpstreamState, req: IncomingMessage, res: ServerResponse)
   const admission = state.admit(route.kind, 'http');
   res.once('close', admission.finish);
   readBody(req)
-    .then((body) => respond(state, route, admission.fault, body, res))
+    .then((body) => respond(state, route, admission.fault, body, res, headerLengthOf(req)))
     .catch(() => res.destroy());
 }
 
-async function respond(state: UpstreamState, route: HttpRoute, fault: FaultPlan | undefined, body: Buffer, res: ServerResponse): Promise<void> {
+/** The request's Inference-Header-Content-Length (binary tensor data extension), if sent. */
+function headerLengthOf(req: IncomingMessage): string | undefined {
+  const value = req.headers['inference-header-content-length'];
+  return value === undefined ? undefined : [value].flat().join(',');
+}
+
+async function respond(state: UpstreamState, route: HttpRoute, fault: FaultPlan | undefined, body: Buffer, res: ServerResponse,
+  headerLength: string | undefined): Promise<void> {
   const waits = state.delayMs > 0 || fault?.kind === 'hang' || fault?.kind === 'slow';
   const gone = waits ? goneSignal(res) : undefined;
   if (state.delayMs > 0 && !(await state.pause(state.delayMs, gone))) {
@@ -50,10 +57,10 @@ async function respond(state: UpstreamState, route: HttpRoute, fault: FaultPlan 
     return;
   }
   if (fault === undefined) {
-    write(res, answerRoute(route, body));
+    write(res, answerRoute(route, body, headerLength));
     return;
   }
-  await inject(state, fault, res, () => answerRoute(route, body), gone);
+  await inject(state, fault, res, () => answerRoute(route, body, headerLength), gone);
 }
 
 /** Carries out one fault on an HTTP exchange. */
@@ -89,7 +96,10 @@ function write(res: ServerResponse, answer: HttpAnswer, headers: Record<string, 
     return;
   }
   const body = Buffer.from(answer.body);
-  res.writeHead(answer.status, { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+  const type = answer.headerLength === undefined
+    ? { 'content-type': 'application/json' }
+    : { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(answer.headerLength) };
+  res.writeHead(answer.status, { ...headers, ...type, 'content-length': String(body.length) }).end(body);
 }
 
 function retryAfter(seconds: number | undefined): Record<string, string> {

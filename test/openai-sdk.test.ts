@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI, { APIError, AuthenticationError, BadRequestError, NotFoundError, PermissionDeniedError, RateLimitError } from 'openai';
 import { stringify } from 'yaml';
-import { ADMIN_KEY, createKey, startSecuredServer } from './helpers/access-kit.js';
+import { ADMIN_KEY, call, createKey, startSecuredServer } from './helpers/access-kit.js';
 import { ECHO_MODEL_DIR, type TestServer } from './helpers/test-server.js';
 import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 
@@ -219,6 +219,50 @@ describe('the official openai SDK against umbral /v1', () => {
       assert.equal(failed.headers?.get('retry-after'), null);
     } finally {
       failing.faults.set(undefined);
+    }
+  });
+
+  it('answers an unknown /v1 route 404 and a wrong method 405 with Allow, both in OpenAI\'s shape', async () => {
+    const missing = await call(server, 'POST', '/v1/nope', { credential: ADMIN_KEY, body: {} });
+    assert.equal(missing.status, 404);
+    assert.deepEqual(Object.keys(missing.body.error as object).sort(), ['code', 'message', 'param', 'type']);
+    assert.deepEqual(missing.body.error, { message: 'no route POST /v1/nope', type: 'invalid_request_error', param: null, code: 'UMBRAL_ERR_ROUTE_NOT_FOUND' });
+    const wrong = await call(server, 'GET', '/v1/chat/completions');
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'POST');
+    assert.equal((wrong.body.error as { code: string }).code, 'UMBRAL_ERR_METHOD_NOT_ALLOWED');
+    const models = await call(server, 'DELETE', '/v1/models/tutor');
+    assert.deepEqual([models.status, models.headers.get('allow')], [405, 'GET, HEAD']);
+    // Outside /v1 the server's own shape stays.
+    assert.equal(typeof (await call(server, 'GET', '/nope')).body.error, 'string');
+  });
+
+  it('answers bad JSON and a body too large in OpenAI\'s shape', async () => {
+    const bad = await call(server, 'POST', '/v1/chat/completions', { credential: ADMIN_KEY, body: '{"model": ' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual([(bad.body.error as { type: string }).type, (bad.body.error as { code: string }).code], ['invalid_request_error', 'UMBRAL_ERR_INVALID_JSON']);
+    const big = await call(server, 'POST', '/v1/completions', { credential: ADMIN_KEY, body: { model: 'tutor', prompt: 'x'.repeat(100_000) } });
+    assert.equal(big.status, 413);
+    assert.deepEqual([(big.body.error as { type: string }).type, (big.body.error as { code: string }).code], ['invalid_request_error', 'UMBRAL_ERR_BODY_TOO_LARGE']);
+  });
+
+  it('logs a client that leaves mid-request as 499 UMBRAL_ERR_CANCELLED, nothing at error level', async () => {
+    primary.faults.set({ kind: 'hang', rate: 1 });
+    try {
+      const leaving = new AbortController();
+      const arrived = primary.nextRequest();
+      const answer = fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST', signal: leaving.signal, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'tutor', messages: USER }),
+      }).catch(() => undefined);
+      await arrived;
+      leaving.abort();
+      await answer;
+      const logged = () => server.logLines().find((line) => line.msg === 'request' && line.route === '/v1/chat/completions' && line.status === 499);
+      while (!logged()) await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(server.logLines().filter((line) => (line.level as number) >= 50), []);
+    } finally {
+      primary.faults.set(undefined);
     }
   });
 });

@@ -65,10 +65,11 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     const body = parseChatRequest(request.body);
     const signal = abortOnDisconnect(reply);
     const caller = callerOf(request, signal);
+    // The log line names the model even when no answer comes (the client left, the upstream failed).
+    request.served = { model: body.model };
     if (body.stream === true) {
       // Usage is always asked of the upstream, for accounting; the client gets it only if it asked too.
       const upstreamBody = { ...body, stream_options: { ...body.stream_options, include_usage: true } };
-      request.served = { model: body.model };
       const shape = { wantsUsage: body.stream_options?.include_usage === true, named: false };
       return streamAnswer(body.model, llm.chatStream(body.model, upstreamBody, caller), shape, request, reply, signal);
     }
@@ -97,8 +98,8 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     const signal = abortOnDisconnect(reply);
     const caller = callerOf(request, signal);
     const { model } = body;
+    request.served = { model };
     if (body.stream === true) {
-      request.served = { model };
       const options = body.stream_options as { include_usage?: boolean } | null | undefined;
       const chatLike = route === 'completions';
       const upstreamBody = chatLike ? { ...body, stream_options: { ...options, include_usage: true } } : body;

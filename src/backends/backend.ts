@@ -1,5 +1,6 @@
 import type { Datatype } from '../protocol/kserve/datatypes.js';
 import type { Tensor } from '../protocol/tensor.js';
+import type { PassThroughRoute } from '../protocol/openai/pass-through.js';
 import type { BackendKind } from '../model/backend-kind.js';
 import type { UpstreamControl } from '../resilience/upstream-control.js';
 
@@ -96,6 +97,10 @@ export interface LlmEndpoint {
    */
   chatStream(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<AsyncIterable<Record<string, unknown>>>;
   embeddings(body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** A route passed through as it is (`completions`, `responses`): the upstream's JSON body. */
+  passThrough(route: PassThroughRoute, body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** A passed-through route, streamed: as `chatStream`; a Responses stream is complete at its last event (it sends no `[DONE]`). */
+  passThroughStream(route: PassThroughRoute, body: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<AsyncIterable<Record<string, unknown>>>;
 }
 
 /**

@@ -83,6 +83,8 @@ export const Errors = {
     `version '${version}' of model '${model}' is not served; GET /v2/models/${model} lists the versions it serves`),
   routeNotFound: define('UMBRAL_ERR_ROUTE_NOT_FOUND', { status: 404 }, (method: string, url: string) =>
     `no route ${method} ${url}`),
+  methodNotAllowed: define('UMBRAL_ERR_METHOD_NOT_ALLOWED', { status: 405 }, (method: string, url: string, allowed: readonly string[]) =>
+    `${url} does not answer ${method}; it answers ${allowed.join(', ')}`),
 
   // Availability (503, 504, 499)
   modelNotReady: define('UMBRAL_ERR_MODEL_NOT_READY', { status: 503, retryable: true }, (model: string, cause: string) =>

@@ -1,6 +1,7 @@
 import type { Principal } from '../access/principal.js';
 import type { LlmEndpoint } from '../backends/backend.js';
 import { Errors } from '../errors/catalogue.js';
+import type { PassThroughRoute } from '../protocol/openai/pass-through.js';
 import type { DataPlane, Ticket } from './data-plane.js';
 import type { HostedModel, ModelHost } from './model-host.js';
 import type { InferenceService, LlmCacheRequest, LlmResult } from './inference-service.js';
@@ -48,17 +49,24 @@ export class LlmPlane {
    * A streamed chat completion, resolved once the upstream has started answering. The request's
    * slot is held until the stream ends, however it ends.
    */
-  async chatStream(model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
-    const ticket = await this.#admit(model, caller);
-    try {
-      const started = await this.deps.inference.llm(model, {
-        signal: caller.signal, stream: true, run: (llm, _served, signal) => llm.chatStream(body, signal), ...callerOf(caller),
-      });
-      return { ...started, done: () => ticket.leave() };
-    } catch (error) {
-      ticket.leave();
-      throw error;
-    }
+  chatStream(model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
+    return this.#stream(model, caller, (llm, signal) => llm.chatStream(body, signal));
+  }
+
+  /**
+   * A passed-through route (`completions`, `responses`), cached like chat when deterministic
+   * (`temperature: 0`, or the policy says always). A response the upstream stores (`store` not
+   * false, the Responses API's default) is never cached: its id names one stored response.
+   */
+  passThrough(route: PassThroughRoute, model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
+    const stateless = route !== 'responses' || body.store === false;
+    const cache = stateless ? { kind: route, body, deterministic: body.temperature === 0 } : undefined;
+    return this.#call(model, caller, (llm, signal) => llm.passThrough(route, body, signal), cache);
+  }
+
+  /** A passed-through route, streamed: as `chatStream`. */
+  passThroughStream(route: PassThroughRoute, model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
+    return this.#stream(model, caller, (llm, signal) => llm.passThroughStream(route, body, signal));
   }
 
   /** Whether `version` of `model` (its default when absent) is an LLM; throws 404/503 as resolving does. */
@@ -72,12 +80,29 @@ export class LlmPlane {
     return this.deps.host.list().filter((model) => servesLlm(model) && (!allowed || allowed.includes(model.plan.name)));
   }
 
-  async #call<T>(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<T>, cache: LlmCacheRequest): Promise<LlmResult<T>> {
+  async #call<T>(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<T>,
+    cache: LlmCacheRequest | undefined): Promise<LlmResult<T>> {
     const ticket = await this.#admit(model, caller);
     try {
-      return await this.deps.inference.llm(model, { signal: caller.signal, run: (llm, _served, signal) => run(llm, signal), cache, ...callerOf(caller) });
+      return await this.deps.inference.llm(model, {
+        signal: caller.signal, run: (llm, _served, signal) => run(llm, signal), ...(cache ? { cache } : {}), ...callerOf(caller),
+      });
     } finally {
       ticket.leave();
+    }
+  }
+
+  async #stream(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<AsyncIterable<Record<string, unknown>>>)
+    : Promise<StartedStream> {
+    const ticket = await this.#admit(model, caller);
+    try {
+      const started = await this.deps.inference.llm(model, {
+        signal: caller.signal, stream: true, run: (llm, _served, signal) => run(llm, signal), ...callerOf(caller),
+      });
+      return { ...started, done: () => ticket.leave() };
+    } catch (error) {
+      ticket.leave();
+      throw error;
     }
   }
 

@@ -1,5 +1,3 @@
-import type { OpenAiClient } from './openai-client.js';
-
 type Json = Record<string, unknown>;
 
 /** A stream that has started, and how to stop following the caller's signal once it is over. */
@@ -10,18 +8,19 @@ export interface LiveStream {
 }
 
 /**
- * Starts a chat stream inside one attempt of the server group. The attempt's signal (the group's
+ * Starts a stream (`start` with the stream's own signal) inside one attempt of the server group. The attempt's signal (the group's
  * deadline, the caller) governs only until the server's 200 arrives: once the group has its
  * result, the stream outlives the attempt and only the caller's signal ends it early (a long
  * generation is not cut by the deadline meant for time to first byte; the client's body timeout
  * still breaks a stream that goes silent).
  */
-export async function openStream(client: OpenAiClient, body: Json, attempt: AbortSignal, caller: AbortSignal): Promise<LiveStream> {
+export async function openStream(start: (signal: AbortSignal) => Promise<AsyncIterable<Json>>, attempt: AbortSignal,
+  caller: AbortSignal): Promise<LiveStream> {
   const controller = new AbortController();
   const stopAttempt = forward(attempt, controller);
   const detach = forward(caller, controller);
   try {
-    return { payloads: await client.chatStream(body, controller.signal), detach };
+    return { payloads: await start(controller.signal), detach };
   } catch (error) {
     detach();
     throw error;

@@ -4,6 +4,8 @@ import { UpstreamError } from '../../resilience/upstream-error.js';
 import { readEventStream } from './read-event-stream.js';
 import { statusError, toUpstreamError } from '../http-failure.js';
 import { injectTraceContext } from '../../observability/tracing.js';
+import { readOpenAiError, UpstreamOpenAiError } from '../../protocol/openai/openai-error.js';
+import { OpenAiRefusal } from './openai-refusal.js';
 
 export interface OpenAiClientOptions {
   /** The API's base URL, e.g. `https://api.openai.com/v1`; paths (`/chat/completions`) are appended. */
@@ -31,6 +33,7 @@ export class OpenAiClient {
   readonly #prefix: string;
   readonly #query: string;
   readonly #headers: Record<string, string>;
+  readonly #apiKey: string | undefined;
 
   constructor(options: OpenAiClientOptions) {
     const url = new URL(options.baseUrl);
@@ -38,6 +41,7 @@ export class OpenAiClient {
     this.#prefix = url.pathname.replace(/\/+$/, '');
     // Kept for APIs that version by query (Azure's `?api-version=`).
     this.#query = url.search;
+    this.#apiKey = options.apiKey;
     this.#headers = {
       ...options.headers,
       accept: 'application/json',
@@ -58,14 +62,27 @@ export class OpenAiClient {
    * `[DONE]`; the iterable throws when the stream breaks or ends without it. `signal` covers the
    * whole stream.
    */
-  async chatStream(body: Readonly<Json>, signal: AbortSignal): Promise<AsyncIterable<Json>> {
-    const response = await this.#send('POST', '/chat/completions', { ...body, stream: true }, signal, 'text/event-stream');
+  chatStream(body: Readonly<Json>, signal: AbortSignal): Promise<AsyncIterable<Json>> {
+    return this.stream('/chat/completions', body, signal);
+  }
+
+  /** A JSON POST on a path of the API (`/completions`, `/responses`): the server's JSON answer. */
+  post(path: string, body: Readonly<Json>, signal: AbortSignal): Promise<Json> {
+    return this.#json('POST', path, body, signal);
+  }
+
+  /**
+   * A streamed POST on a path of the API, as `chatStream`. A stream that ends without `[DONE]` (the
+   * Responses API's) is complete when `isLast` said so of a payload.
+   */
+  async stream(path: string, body: Readonly<Json>, signal: AbortSignal, isLast?: (payload: Json) => boolean): Promise<AsyncIterable<Json>> {
+    const response = await this.#send('POST', path, { ...body, stream: true }, signal, 'text/event-stream');
     const type = String(response.headers['content-type'] ?? '');
     if (!type.startsWith('text/event-stream')) {
       response.body.destroy();
       throw new UpstreamError(`upstream answered a stream request with content type '${type}'`, 'protocol');
     }
-    return readEventStream(response.body, signal);
+    return readEventStream(response.body, signal, isLast);
   }
 
   embeddings(body: Readonly<Json>, signal: AbortSignal): Promise<Json> {
@@ -132,6 +149,21 @@ export class OpenAiClient {
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await response.body.text().catch(() => '');
     if (signal.aborted) throw signal.reason;
-    throw statusError(response.statusCode, response.headers, text);
+    throw this.#refusal(response.statusCode, response.headers, text);
+  }
+
+  /**
+   * The error of a non-2xx answer, with the upstream's own OpenAI error kept for the client. A
+   * refusal of umbral's credentials (401, 403, 407) is umbral's configuration, not the client's
+   * request: its text (OpenAI's names part of the key) is dropped. The key is never passed on.
+   */
+  #refusal(status: number, headers: Dispatcher.ResponseData['headers'], text: string): UpstreamError {
+    const credentials = status === 401 || status === 403 || status === 407;
+    const shown = credentials ? '' : this.#redact(text);
+    return new OpenAiRefusal(statusError(status, headers, shown), new UpstreamOpenAiError(status, readOpenAiError(shown)));
+  }
+
+  #redact(text: string): string {
+    return this.#apiKey ? text.replaceAll(this.#apiKey, '[redacted]') : text;
   }
 }

@@ -39,4 +39,14 @@ describe('read event stream', () => {
     }
     assert.equal(body.destroyed, true);
   });
+
+  it('ends a stream without [DONE] at the payload isLast names, and fails one cut before it', async () => {
+    const isLast = (payload: Record<string, unknown>) => payload.type === 'response.completed';
+    const events = 'event: response.created\ndata: {"type":"response.created"}\n\nevent: response.completed\ndata: {"type":"response.completed"}\n\n';
+    const payloads: unknown[] = [];
+    for await (const payload of readEventStream(Readable.from([Buffer.from(events)]), never, isLast)) payloads.push(payload);
+    assert.deepEqual(payloads, [{ type: 'response.created' }, { type: 'response.completed' }]);
+    const cut = readEventStream(Readable.from([Buffer.from('data: {"type":"response.created"}\n\n')]), never, isLast);
+    await assert.rejects(async () => { for await (const _ of cut) { /* drain */ } }, /without \[DONE\]/);
+  });
 });

@@ -8,19 +8,27 @@ export interface StreamBody extends AsyncIterable<Uint8Array | string> {
 }
 
 /**
- * The JSON payloads of an OpenAI event stream, until `[DONE]`. Throws an UpstreamError when the
+ * The JSON payloads of an OpenAI event stream, until `[DONE]` (or the payload `isLast` says ends
+ * it, for streams that send no `[DONE]`). Throws an UpstreamError when the
  * stream ends without `[DONE]` (a cut answer must never look finished), when the socket breaks, when
  * a payload is not a JSON object, or when the server reports an error inside the stream; the
  * signal's reason when it fires. Leaving the loop early closes the body.
  */
-export async function* readEventStream(body: StreamBody, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+export async function* readEventStream(body: StreamBody, signal: AbortSignal,
+  isLast?: (payload: Record<string, unknown>) => boolean): AsyncGenerator<Record<string, unknown>> {
   let done = false;
   try {
     for await (const data of sseDataPayloads(body)) {
       // After [DONE] the body is read to its end, so that its connection goes back to the pool.
       if (done) continue;
-      if (data === DONE) done = true;
-      else yield parsePayload(data);
+      if (data === DONE) {
+        done = true;
+        continue;
+      }
+      const payload = parsePayload(data);
+      // A stream without [DONE] (the Responses API's) is complete at its last event; the rest is read out.
+      if (isLast?.(payload)) done = true;
+      yield payload;
     }
   } catch (error) {
     if (!done) throw toUpstreamError(error, signal);

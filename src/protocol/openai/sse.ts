@@ -72,6 +72,14 @@ export function encodeSseData(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
+/**
+ * One named event carrying a JSON payload, as the Responses API sends them: `event: <type>` then its
+ * `data:` line (the payload's own `type` field names it).
+ */
+export function encodeSseEvent(name: string, payload: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
 /** The event that ends a complete stream. */
 export const SSE_DONE = `data: ${DONE}\n\n`;
 

@@ -14,3 +14,12 @@ describe('usage', () => {
     }
   });
 });
+
+describe('usage of the Responses API', () => {
+  it('reads input and output tokens, from a response or the response of a stream\'s last event', () => {
+    const response = { object: 'response', usage: { input_tokens: 3, output_tokens: 5, total_tokens: 8 } };
+    assert.deepEqual(readUsage(response), { promptTokens: 3, completionTokens: 5, totalTokens: 8 });
+    assert.deepEqual(readUsage({ type: 'response.completed', response }), { promptTokens: 3, completionTokens: 5, totalTokens: 8 });
+    assert.equal(readUsage({ type: 'response.created', response: { usage: null } }), undefined);
+  });
+});

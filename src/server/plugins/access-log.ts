@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../../observability/metrics.js';
 
 declare module 'fastify' {
@@ -12,6 +12,9 @@ declare module 'fastify' {
     timing: { backendMs: number } | null;
   }
 }
+
+/** The status logged for a client that left before its answer was written. */
+const CLIENT_CLOSED = 499;
 
 /**
  * One log line and one histogram observation per request: request id, method, route, status,
@@ -29,15 +32,28 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
     if (request.served?.fallbackFor) reply.header('x-umbral-fallback', `${request.served.model}:${request.served.version ?? ''}`);
     if (request.served?.cache) reply.header('x-umbral-cache', request.served.cache);
   });
+  // A client that leaves before its answer is written: no 'finish', so fastify runs no onResponse.
+  // Its line is written when the connection closes, as 499 (nginx's "client closed request").
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) logRequest(request, reply, CLIENT_CLOSED);
+    });
+    done();
+  });
   app.addHook('onResponse', async (request, reply) => {
+    // A response that failed to write ('error', not 'finish') is the close listener's to log.
+    if (reply.raw.writableFinished) logRequest(request, reply, reply.statusCode);
+  });
+
+  function logRequest(request: FastifyRequest, reply: FastifyReply, status: number): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpRequestDuration.observe({ route, method: request.method, status: String(reply.statusCode) }, seconds);
+    metrics.httpRequestDuration.observe({ route, method: request.method, status: String(status) }, seconds);
     request.log.info({
-      method: request.method, route, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+      method: request.method, route, status, latencyMs: Math.round(reply.elapsedTime * 100) / 100,
       ...request.served,
       // Who called (`key:<id>`, `user:<name>`), never the credential itself.
       ...(request.principal ? { principal: request.principal.actor } : {}),
     }, 'request');
-  });
+  }
 }

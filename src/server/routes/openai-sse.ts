@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { UmbralError } from '../../errors/umbral-error.js';
 import { openAiError } from '../../protocol/openai/openai-error.js';
-import { encodeSseData, encodeSseError, SSE_DONE } from '../../protocol/openai/sse.js';
+import { encodeSseData, encodeSseError, encodeSseEvent, SSE_DONE } from '../../protocol/openai/sse.js';
 
 export interface SseRelayHooks {
   /** Sees every payload before it is sent (usage is read from them): returns what to send, or undefined to skip it. */
@@ -11,10 +11,15 @@ export interface SseRelayHooks {
   /** The catalogue error to report for a failure (logs a hidden 5xx). */
   toError(error: unknown): UmbralError;
   readonly requestId: string;
+  /**
+   * The Responses API's framing: each payload as an event named by its `type`, and no `[DONE]` (the
+   * stream is complete at its last event). Default: chat's, `data:` only, ending with `[DONE]`.
+   */
+  readonly named?: boolean;
 }
 
 /**
- * The SSE body relayed to the client: each payload as an event, then `[DONE]`. The status line was
+ * The SSE body relayed to the client: each payload as an event, then `[DONE]` (unless `named`). The status line was
  * sent as 200 with the first event, so a failure after that is an error event and the end of the
  * stream without `[DONE]`. When the client leaves, the response destroys this stream, which ends
  * the loop and, through the request's signal, the upstream call.
@@ -26,12 +31,13 @@ export function sseRelay(payloads: AsyncIterable<Record<string, unknown>>, hooks
       try {
         for await (const payload of payloads) {
           const sent = hooks.onPayload(payload);
-          if (sent) yield encodeSseData(sent);
+          if (sent) yield hooks.named && typeof sent.type === 'string' ? encodeSseEvent(sent.type, sent) : encodeSseData(sent);
         }
       } catch (error) {
         failure = error ?? new Error('stream failed');
       }
-      yield failure === undefined ? SSE_DONE : encodeSseError(openAiError(hooks.toError(failure), hooks.requestId));
+      if (failure !== undefined) yield encodeSseError(openAiError(hooks.toError(failure), hooks.requestId));
+      else if (!hooks.named) yield SSE_DONE;
     } finally {
       // Also when the client left and the response destroyed this stream mid-way.
       hooks.onEnd(failure);

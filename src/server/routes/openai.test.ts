@@ -144,11 +144,12 @@ describe('openai routes', () => {
     assert.deepEqual(observer.calls, [['tutor', true, 'UMBRAL_ERR_UPSTREAM_FAILED']]);
   });
 
-  it('answers a failure before the stream starts with a JSON error, its status and Retry-After', async () => {
+  it('answers a failure before the stream starts with a JSON error and its status, telling SDKs not to retry what umbral handled', async () => {
     upstream.faults.set({ kind: 'status503', rate: 1 });
     const response = await chat({ stream: true });
     assert.equal(response.statusCode, 503);
-    assert.equal(response.headers['retry-after'], '1');
+    assert.equal(response.headers['x-should-retry'], 'false');
+    assert.equal(response.headers['retry-after'], undefined);
     assert.ok(response.headers['x-request-id']);
     assert.deepEqual(Object.keys(response.json().error).sort(), ['code', 'message', 'param', 'type']);
     assert.equal(response.json().error.code, 'UMBRAL_ERR_UPSTREAM_UNAVAILABLE');
@@ -172,7 +173,8 @@ describe('openai routes', () => {
     assert.match(notLlm.json().error.message, /model classifier is not an LLM/);
     assert.equal(notLlm.json().error.param, 'model');
     const unknown = await chat({ model: 'nope' });
-    assert.deepEqual([unknown.statusCode, unknown.json().error.code], [404, 'UMBRAL_ERR_MODEL_NOT_FOUND']);
+    assert.deepEqual([unknown.statusCode, unknown.json().error.code], [404, 'model_not_found']);
+    assert.equal(unknown.headers['x-umbral-error-code'], 'UMBRAL_ERR_MODEL_NOT_FOUND');
     principal = { kind: 'key', id: 'key:1', actor: 'key:1', name: 'k', permissions: new Set(['infer']), models: ['chat'] };
     const denied = await chat({});
     assert.deepEqual([denied.statusCode, denied.json().error.code], [403, 'UMBRAL_ERR_MODEL_NOT_ALLOWED']);

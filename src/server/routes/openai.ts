@@ -1,19 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Errors } from '../../errors/catalogue.js';
 import { isUmbralError } from '../../errors/umbral-error.js';
 import type { LlmResult } from '../../inference/inference-service.js';
 import type { LlmCaller, LlmPlane, StartedStream } from '../../inference/llm-plane.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { parseChatRequest } from '../../protocol/openai/chat-request.js';
+import { parseCompletionsRequest } from '../../protocol/openai/completions-request.js';
 import { parseEmbeddingsRequest } from '../../protocol/openai/embeddings-request.js';
+import type { PassThroughRoute } from '../../protocol/openai/pass-through.js';
+import { parseResponsesRequest } from '../../protocol/openai/responses-request.js';
 import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { openAiNotFound } from './openai-not-found.js';
 import { renderOpenAiError, streamFailure } from './openai-render-error.js';
 import { sseRelay } from './openai-sse.js';
 
 export interface OpenAiRoutesDeps {
   /** The data plane's front for LLM calls: allow-list, admission, limits, deadline, cache, fallback. */
-  readonly llm: Pick<LlmPlane, 'chat' | 'chatStream' | 'embeddings' | 'models'>;
+  readonly llm: Pick<LlmPlane, 'chat' | 'chatStream' | 'embeddings' | 'passThrough' | 'passThroughStream' | 'models'>;
   readonly lifecycle: Pick<Lifecycle, 'startedAt'>;
   /** Token usage and outcomes of the calls (umbral_llm_* metrics); none when absent. */
   readonly llmObserver?: LlmUsageObserver;
@@ -22,34 +27,51 @@ export interface OpenAiRoutesDeps {
 }
 
 const INFER = { config: { access: 'infer', modelData: true } } as const;
+const AUTHENTICATED = { config: { access: 'authenticated' } } as const;
+
+/** How a stream is relayed: whether the client asked for usage, and the Responses API's framing. */
+interface StreamShape {
+  readonly wantsUsage: boolean;
+  readonly named: boolean;
+}
 
 /**
- * The OpenAI-compatible routes: `/v1/chat/completions` (JSON and SSE), `/v1/embeddings` and
- * `/v1/models`, for models served by the openai backend: parse, call the LLM plane, encode. Errors
- * are rendered in OpenAI's shape. Register with `app.register(openAiRoutes, deps)`: the error
- * handler is scoped to these routes.
+ * The OpenAI-compatible routes: `/v1/chat/completions` (JSON and SSE), `/v1/embeddings`,
+ * `/v1/completions` and `/v1/responses` (passed through, JSON and SSE), `/v1/models[/{model}]`, for
+ * models served by the openai backend: parse, call the LLM plane, encode. Every answer under `/v1`,
+ * errors, 404 and 405 included, is in OpenAI's shape. Register with `app.register(openAiRoutes, deps)`:
+ * the error and not-found handlers are scoped to these routes.
  */
 export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps): Promise<void> {
   const { llm, lifecycle } = deps;
   const observer = deps.llmObserver;
   app.setErrorHandler((error, request, reply) => renderOpenAiError(error, request, reply, deps.bodyLimitBytes));
+  await openAiNotFound(app, '/v1');
 
-  app.get('/v1/models', { config: { access: 'authenticated' } }, async (request) => {
-    const created = Math.floor(lifecycle.startedAt / 1000);
-    const data = llm.models(request.principal).map((model) => ({ id: model.plan.name, object: 'model', created, owned_by: 'umbral' }));
-    return { object: 'list', data };
+  const modelObject = (name: string) => ({ id: name, object: 'model', created: Math.floor(lifecycle.startedAt / 1000), owned_by: 'umbral' });
+
+  app.get('/v1/models', AUTHENTICATED, async (request) => {
+    return { object: 'list', data: llm.models(request.principal).map((model) => modelObject(model.plan.name)) };
+  });
+
+  // As the list: a model the caller may not use is as unknown to it as one that does not exist.
+  app.get<{ Params: { model: string } }>('/v1/models/:model', AUTHENTICATED, async (request) => {
+    const { model } = request.params;
+    if (!llm.models(request.principal).some((hosted) => hosted.plan.name === model)) throw Errors.modelNotFound(model);
+    return modelObject(model);
   });
 
   app.post('/v1/chat/completions', INFER, async (request, reply) => {
     const body = parseChatRequest(request.body);
     const signal = abortOnDisconnect(reply);
     const caller = callerOf(request, signal);
+    // The log line names the model even when no answer comes (the client left, the upstream failed).
+    request.served = { model: body.model };
     if (body.stream === true) {
       // Usage is always asked of the upstream, for accounting; the client gets it only if it asked too.
-      const wantsUsage = body.stream_options?.include_usage === true;
       const upstreamBody = { ...body, stream_options: { ...body.stream_options, include_usage: true } };
-      request.served = { model: body.model };
-      return streamChat(body.model, llm.chatStream(body.model, upstreamBody, caller), wantsUsage, request, reply, signal);
+      const shape = { wantsUsage: body.stream_options?.include_usage === true, named: false };
+      return streamAnswer(body.model, llm.chatStream(body.model, upstreamBody, caller), shape, request, reply, signal);
     }
     const answer = await observed(body.model, false, signal, () => answered(request, llm.chat(body.model, body, caller)));
     reportAnswer(body.model, request, answer);
@@ -63,6 +85,31 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
+
+  app.post('/v1/completions', INFER, (request, reply) => passThrough('completions', parseCompletionsRequest(request.body), request, reply));
+  app.post('/v1/responses', INFER, (request, reply) => passThrough('responses', parseResponsesRequest(request.body), request, reply));
+
+  /**
+   * A route passed through to the model's upstream. Completions stream like chat (usage asked of the
+   * upstream for accounting); the Responses API reports usage in its last event anyway.
+   */
+  async function passThrough(route: PassThroughRoute, body: Record<string, unknown> & { model: string; stream?: boolean | null },
+    request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const signal = abortOnDisconnect(reply);
+    const caller = callerOf(request, signal);
+    const { model } = body;
+    request.served = { model };
+    if (body.stream === true) {
+      const options = body.stream_options as { include_usage?: boolean } | null | undefined;
+      const chatLike = route === 'completions';
+      const upstreamBody = chatLike ? { ...body, stream_options: { ...options, include_usage: true } } : body;
+      const shape = { wantsUsage: !chatLike || options?.include_usage === true, named: !chatLike };
+      return streamAnswer(model, llm.passThroughStream(route, model, upstreamBody, caller), shape, request, reply, signal);
+    }
+    const answer = await observed(model, false, signal, () => answered(request, llm.passThrough(route, model, body, caller)));
+    reportAnswer(model, request, answer);
+    return reply.type('application/json').send(answer);
+  }
 
   /** The caller as the plane sees it; the time in the upstream is kept for `x-umbral-overhead-ms`. */
   function callerOf(request: FastifyRequest, signal: AbortSignal): LlmCaller {
@@ -87,7 +134,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     }
   }
 
-  async function streamChat(model: string, starting: Promise<StartedStream>, wantsUsage: boolean,
+  async function streamAnswer(model: string, starting: Promise<StartedStream>, shape: StreamShape,
     request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): Promise<FastifyReply> {
     // Fails before the first byte (retries spent, breaker open, 4xx upstream): a JSON error with its status.
     const started = await starting.catch((error: unknown) => {
@@ -100,9 +147,10 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     let usage: TokenUsage | undefined;
     const body = sseRelay(started.value, {
       requestId: request.id,
+      named: shape.named,
       onPayload: (payload) => {
         usage = readUsage(payload) ?? usage;
-        return wantsUsage ? payload : withoutUsage(payload);
+        return shape.wantsUsage ? payload : withoutUsage(payload);
       },
       onEnd: (error) => {
         observer?.request(model, true, error === undefined && !signal.aborted ? 'ok' : outcome(error, signal));

@@ -83,20 +83,22 @@ export function judge(request: FuzzRequest, answer: Answer): string | undefined 
   } catch {
     return `a 4xx whose body is not JSON: ${seen}`;
   }
-  const { code, message } = errorOf(body);
-  if (code === undefined || !CODES.has(code)) return `a 4xx without a catalogue code: ${seen}`;
-  if (header !== code) return `a 4xx whose x-umbral-error-code (${String(header)}) is not its code: ${seen}`;
+  const { code, message, openAi } = errorOf(body);
+  // OpenAI's shape carries OpenAI's own code where it has one (model_not_found…); the header always has ours.
+  const ours = openAi ? header : code;
+  if (code === undefined || typeof ours !== 'string' || !CODES.has(ours)) return `a 4xx without a catalogue code: ${seen}`;
+  if (!openAi && header !== code) return `a 4xx whose x-umbral-error-code (${String(header)}) is not its code: ${seen}`;
   if (message === undefined || message.length < 10) return `a 4xx without a message that says what to fix: ${seen}`;
   return undefined;
 }
 
 /** Code and message of an error body: the protocol's `{"error", "code"}` or OpenAI's `{"error": {"message", "code"}}`. */
-function errorOf(body: unknown): { code?: string; message?: string } {
-  if (typeof body !== 'object' || body === null) return {};
+function errorOf(body: unknown): { code?: string; message?: string; openAi: boolean } {
+  if (typeof body !== 'object' || body === null) return { openAi: false };
   const { error, code } = body as { error?: unknown; code?: unknown };
   if (typeof error === 'object' && error !== null) {
     const nested = error as { code?: unknown; message?: unknown };
-    return { code: typeof nested.code === 'string' ? nested.code : undefined, message: typeof nested.message === 'string' ? nested.message : undefined };
+    return { code: typeof nested.code === 'string' ? nested.code : undefined, message: typeof nested.message === 'string' ? nested.message : undefined, openAi: true };
   }
-  return { code: typeof code === 'string' ? code : undefined, message: typeof error === 'string' ? error : undefined };
+  return { code: typeof code === 'string' ? code : undefined, message: typeof error === 'string' ? error : undefined, openAi: false };
 }

@@ -76,7 +76,64 @@ export function embeddingsAnswer(body: Record<string, unknown>, dimensions: numb
   const tokens = items.reduce<number>((sum, item) => sum + (typeof item === 'string' ? countTokens(item) : (item as unknown[]).length), 0);
   return {
     object: 'list', model: body.model,
-    data: items.map((item, index) => ({ object: 'embedding', index, embedding: embeddingOf(item, dimensions) })),
+    data: items.map((item, index) => ({ object: 'embedding', index, embedding: encoded(embeddingOf(item, dimensions), body.encoding_format) })),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
+}
+
+/** The completion text for a completions body: `echo: ` and its prompt (the first one, as text). */
+function promptText(body: Record<string, unknown>): string {
+  const prompt = Array.isArray(body.prompt) ? body.prompt[0] : body.prompt;
+  return typeof prompt === 'string' ? prompt : JSON.stringify(prompt ?? '');
+}
+
+/** A non-streaming `text_completion`, usage included. */
+export function textCompletion(body: Record<string, unknown>, id: string) {
+  const prompt = promptText(body);
+  const text = `echo: ${prompt}`;
+  const usage = { prompt_tokens: countTokens(prompt), completion_tokens: countTokens(text), total_tokens: countTokens(prompt) + countTokens(text) };
+  return { id, object: 'text_completion', created: 1_700_000_000, model: body.model, choices: [{ index: 0, text, logprobs: null, finish_reason: 'stop' }], usage };
+}
+
+/** The chunks of a streamed completion: one per word, then (with `stream_options.include_usage`) the usage. */
+export function textCompletionChunks(body: Record<string, unknown>, id: string): object[] {
+  const whole = textCompletion(body, id);
+  const text = whole.choices[0]?.text ?? '';
+  const base = { id, object: 'text_completion', created: 1_700_000_000, model: body.model };
+  const chunks: object[] = text.split(/(?<= )/).map((w, i, all) => ({
+    ...base, choices: [{ index: 0, text: w, logprobs: null, finish_reason: i === all.length - 1 ? 'stop' : null }],
+  }));
+  const options = body.stream_options as { include_usage?: unknown } | undefined;
+  if (options?.include_usage === true) chunks.push({ ...base, choices: [], usage: whole.usage });
+  return chunks;
+}
+
+function inputText(body: Record<string, unknown>): string {
+  if (typeof body.input === 'string') return body.input;
+  return Array.isArray(body.input) ? contentText((body.input as Message[]).at(-1)?.content) : '';
+}
+
+/** A Responses API `response` object: one output message `echo: <input>`, usage in its shape. */
+export function responseObject(body: Record<string, unknown>, id: string, status = 'completed') {
+  const input = inputText(body);
+  const text = `echo: ${input}`;
+  return {
+    id, object: 'response', created_at: 1_700_000_000, status, model: body.model, error: null,
+    output: [{ id: `msg_${id}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+    usage: { input_tokens: countTokens(input), output_tokens: countTokens(text), total_tokens: countTokens(input) + countTokens(text) },
+  };
+}
+
+/** The events of a streamed response: created, one text delta per word, then completed (no `[DONE]`). */
+export function responseEvents(body: Record<string, unknown>, id: string): object[] {
+  const done = responseObject(body, id);
+  const text = done.output[0]?.content[0]?.text ?? '';
+  const started = { ...done, status: 'in_progress', output: [], usage: null };
+  const deltas = text.split(/(?<= )/).map((delta, i) => ({ type: 'response.output_text.delta', sequence_number: i + 1, item_id: `msg_${id}`, output_index: 0, content_index: 0, delta }));
+  return [{ type: 'response.created', sequence_number: 0, response: started }, ...deltas, { type: 'response.completed', sequence_number: deltas.length + 1, response: done }];
+}
+
+/** A vector as `encoding_format` asks: floats, or the base64 of its little-endian float32 bytes (what OpenAI's SDKs ask by default). */
+function encoded(vector: number[], format: unknown): number[] | string {
+  return format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
 }

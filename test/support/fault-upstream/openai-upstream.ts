@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultSwitch, type FaultPlan } from './fault-plan.js';
-import { chatChunks, chatCompletion, embeddingsAnswer } from './openai-answers.js';
+import { chatChunks, chatCompletion, embeddingsAnswer, responseEvents, responseObject, textCompletion, textCompletionChunks } from './openai-answers.js';
 
 export interface OpenAiUpstreamOptions {
   /** Where tests set faults; a fresh switch (no faults) by default. */
@@ -17,6 +17,15 @@ export interface OpenAiUpstreamOptions {
   readonly embeddingDimensions?: number;
   /** Keep every request in `received` (default true); benches say false so that memory stays flat. */
   readonly record?: boolean;
+  /** Serve `/v1/completions` and `/v1/responses` (default true); false answers them 404 in OpenAI's shape, as a server without them. */
+  readonly passThroughRoutes?: boolean;
+}
+
+/** An error answer the fake gives every POST until cleared, as a real server refuses: status, body, headers. */
+export interface Refusal {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One request as the fake received it. */
@@ -35,8 +44,12 @@ export interface OpenAiUpstream {
   readonly faults: FaultSwitch;
   /** Every request received, oldest first (tests read headers and bodies; it is a test fake); empty with `record: false`. */
   readonly received: ReceivedRequest[];
-  /** Requests per kind: `chat`, `stream`, `embeddings`, `models`, `other`. */
-  readonly counts: Record<'chat' | 'stream' | 'embeddings' | 'models' | 'other', number>;
+  /** Requests per kind: `chat`, `stream`, `embeddings`, `completions`, `responses`, `models`, `other`. */
+  readonly counts: Record<'chat' | 'stream' | 'embeddings' | 'completions' | 'responses' | 'models' | 'other', number>;
+  /** Answers every POST with `refusal` (counted, recorded) until called with undefined. */
+  refuse(refusal: Refusal | undefined): void;
+  /** Resolves when the next request arrives (after it is recorded). */
+  nextRequest(): Promise<ReceivedRequest>;
   /** Requests not answered yet (hanging, slow and streaming ones); drops when a client goes away. */
   readonly inFlight: number;
   /** Ends hanging and streaming requests, closes every socket and stops listening. */
@@ -51,22 +64,28 @@ export interface OpenAiUpstream {
 export async function startOpenAiUpstream(options: OpenAiUpstreamOptions = {}): Promise<OpenAiUpstream> {
   const faults = options.faults ?? new FaultSwitch();
   const received: ReceivedRequest[] = [];
-  const counts = { chat: 0, stream: 0, embeddings: 0, models: 0, other: 0 };
+  const counts = { chat: 0, stream: 0, embeddings: 0, completions: 0, responses: 0, models: 0, other: 0 };
+  const waiting: Array<(entry: ReceivedRequest) => void> = [];
   const open = new Set<ServerResponse>();
   let sequence = 0;
-  const context: Context = { options, faults, nextId: () => `chatcmpl-${++sequence}` };
+  const context: Context = { options, faults, refusal: undefined, nextId: () => `chatcmpl-${++sequence}` };
   const server = createServer({ keepAliveTimeout: 5_000 }, (request, response) => {
     open.add(response);
     response.once('close', () => open.delete(response));
     void handle(request, response, context, (entry, kind) => {
       if (options.record !== false) received.push(entry);
       counts[kind] += 1;
+      for (const resolve of waiting.splice(0)) resolve(entry);
     }).catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`, faults, received, counts,
+    refuse: (refusal) => {
+      context.refusal = refusal;
+    },
+    nextRequest: () => new Promise((resolve) => waiting.push(resolve)),
     get inFlight() {
       return open.size;
     },
@@ -81,6 +100,7 @@ export async function startOpenAiUpstream(options: OpenAiUpstreamOptions = {}): 
 interface Context {
   readonly options: OpenAiUpstreamOptions;
   readonly faults: FaultSwitch;
+  refusal: Refusal | undefined;
   nextId(): string;
 }
 
@@ -91,22 +111,42 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const text = await readBody(request);
   const body = parseObject(text);
-  const stream = path === '/v1/chat/completions' && body?.stream === true;
-  const kind: Kind = path === '/v1/chat/completions' ? (stream ? 'stream' : 'chat')
-    : path === '/v1/embeddings' ? 'embeddings' : path === '/v1/models' ? 'models' : 'other';
+  const stream = body?.stream === true;
+  const kind = kindOf(path, stream, context.options.passThroughRoutes !== false);
   record({ method: request.method ?? '', path, headers: request.headers, body }, kind);
   if (request.method === 'GET' && kind === 'models') {
     const fault = context.options.faultAllRoutes ? context.faults.pick() : undefined;
     if (fault && (await injectFault(fault, response, request, false, {}, context))) return;
     return sendJson(response, 200, modelList(context.options.models ?? ['fake-llm']));
   }
-  if (request.method !== 'POST' || kind === 'models' || kind === 'other') return sendJson(response, 404, errorBody(`no route ${path}`));
+  if (request.method !== 'POST' || kind === 'models' || kind === 'other') {
+    // As OpenAI answers a URL it does not serve.
+    return sendJson(response, 404, { error: { message: `Invalid URL (${request.method ?? ''} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+  }
   if (!body) return sendJson(response, 400, errorBody('body is not a JSON object'));
+  const { refusal } = context;
+  if (refusal) return sendJson(response, refusal.status, refusal.body, refusal.headers);
   const fault = context.faults.pick();
-  if (fault && (await injectFault(fault, response, request, stream, body, context))) return;
-  if (kind === 'embeddings') return sendJson(response, 200, embeddingsAnswer(body, context.options.embeddingDimensions ?? 8));
-  if (!stream) return sendJson(response, 200, chatCompletion(body, context.nextId()));
-  await sendStream(response, chatChunks(body, context.nextId()), context.options.chunkDelayMs ?? 0);
+  if (fault && (await injectFault(fault, response, request, stream && kind !== 'responses', body, context))) return;
+  const delayMs = context.options.chunkDelayMs ?? 0;
+  const id = context.nextId();
+  switch (kind) {
+    case 'embeddings': return sendJson(response, 200, embeddingsAnswer(body, context.options.embeddingDimensions ?? 8));
+    case 'completions': return stream ? sendStream(response, textCompletionChunks(body, id), delayMs) : sendJson(response, 200, textCompletion(body, id));
+    case 'responses': return stream ? sendStream(response, responseEvents(body, id), delayMs, true) : sendJson(response, 200, responseObject(body, id));
+    default: return stream ? sendStream(response, chatChunks(body, id), delayMs) : sendJson(response, 200, chatCompletion(body, id));
+  }
+}
+
+function kindOf(path: string, stream: boolean, passThrough: boolean): Kind {
+  switch (path) {
+    case '/v1/chat/completions': return stream ? 'stream' : 'chat';
+    case '/v1/embeddings': return 'embeddings';
+    case '/v1/models': return 'models';
+    case '/v1/completions': return passThrough ? 'completions' : 'other';
+    case '/v1/responses': return passThrough ? 'responses' : 'other';
+    default: return 'other';
+  }
 }
 
 /** Applies a fault; returns false when the request must then be answered normally (`slow`). */
@@ -149,19 +189,21 @@ function cut(response: ServerResponse, stream: boolean, chunks: object[]): void 
   setTimeout(() => response.socket?.destroy(), 20);
 }
 
-async function sendStream(response: ServerResponse, chunks: object[], delayMs: number): Promise<void> {
+/** Chat and completions: `data:` events, then `[DONE]`; the Responses API (`named`): `event: <type>` events and no `[DONE]`. */
+async function sendStream(response: ServerResponse, chunks: object[], delayMs: number, named = false): Promise<void> {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const chunk of chunks) {
     if (response.destroyed) return;
-    response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    const event = named ? `event: ${(chunk as { type?: string }).type}\n` : '';
+    response.write(`${event}data: ${JSON.stringify(chunk)}\n\n`);
     if (delayMs > 0) await sleep(delayMs);
   }
-  response.end('data: [DONE]\n\n');
+  response.end(named ? undefined : 'data: [DONE]\n\n');
 }
 
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
+function sendJson(response: ServerResponse, status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const json = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)) });
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)) });
   response.end(json);
 }
 

@@ -51,7 +51,7 @@ describe('Triton\'s binary tensor data extension over REST, as tritonclient.http
 
   it('lists binary_tensor_data among the server\'s extensions', async () => {
     const metadata = await getJson(`${server.url}/v2`);
-    assert.deepEqual(metadata.body.extensions, ['classification', 'binary_tensor_data']);
+    assert.ok((metadata.body.extensions as string[]).includes('binary_tensor_data'), JSON.stringify(metadata.body.extensions));
   });
 
   it('takes every input as bytes and answers every output as bytes, each exactly what the model returned', async () => {

@@ -1,5 +1,9 @@
+import type { InferCall } from '../../protocol/kserve/encode-infer-request.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import type { Tensor } from '../../protocol/tensor.js';
+
+/** One inference as it travels upstream, its request `parameters` passed on unchanged. */
+export type RemoteInfer = InferCall;
 
 /** The model on the remote server: its name there, and the version to call (the server's default when absent). */
 export interface RemoteModel {
@@ -14,7 +18,7 @@ export interface RemoteModel {
 export interface KserveClient {
   readonly url: string;
   /** `deadline` (epoch ms) travels upstream where the protocol carries one (gRPC); the signal enforces it everywhere. */
-  infer(model: RemoteModel, inputs: readonly Tensor[], outputs: readonly string[], signal: AbortSignal, deadline?: number): Promise<Tensor[]>;
+  infer(model: RemoteModel, request: RemoteInfer, signal: AbortSignal, deadline?: number): Promise<Tensor[]>;
   metadata(model: RemoteModel, signal: AbortSignal): Promise<ModelMetadataResponse>;
   /** The server and the model on it are ready. */
   ready(model: RemoteModel, signal: AbortSignal): Promise<boolean>;

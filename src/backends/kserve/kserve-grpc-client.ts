@@ -12,7 +12,7 @@ import { ProtocolError } from '../../protocol/kserve/protocol-error.js';
 import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import type { Tensor } from '../../protocol/tensor.js';
 import { UpstreamError } from '../../resilience/upstream-error.js';
-import type { KserveClient, RemoteModel } from './kserve-client.js';
+import type { KserveClient, RemoteInfer, RemoteModel } from './kserve-client.js';
 
 let service: ServiceClientConstructor | undefined;
 
@@ -49,8 +49,8 @@ export class KserveGrpcClient implements KserveClient {
     }) as ServiceClient;
   }
 
-  async infer(model: RemoteModel, inputs: readonly Tensor[], outputs: readonly string[], signal: AbortSignal, deadline?: number): Promise<Tensor[]> {
-    const answer = await this.#call<GrpcModelInferResponse>('ModelInfer', encodeGrpcInferRequest(model.name, model.version, inputs, outputs), signal, deadline);
+  async infer(model: RemoteModel, request: RemoteInfer, signal: AbortSignal, deadline?: number): Promise<Tensor[]> {
+    const answer = await this.#call<GrpcModelInferResponse>('ModelInfer', encodeGrpcInferRequest(model.name, model.version, request), signal, deadline);
     try {
       return decodeGrpcInferResponse(answer, { maxElements: this.maxElements });
     } catch (error) {

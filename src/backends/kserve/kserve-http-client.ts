@@ -8,7 +8,7 @@ import type { ModelMetadataResponse } from '../../protocol/kserve/wire-types.js'
 import type { Tensor } from '../../protocol/tensor.js';
 import { UpstreamError } from '../../resilience/upstream-error.js';
 import { statusError, toUpstreamError } from '../http-failure.js';
-import type { KserveClient, RemoteModel } from './kserve-client.js';
+import type { KserveClient, RemoteInfer, RemoteModel } from './kserve-client.js';
 
 /** Keep-alive connections per server: enough for the concurrency 2 cores can feed. */
 const CONNECTIONS = 64;
@@ -36,10 +36,10 @@ export class KserveHttpClient implements KserveClient {
     this.#pool = new Pool(url.replace(/\/$/, ''), { connections: CONNECTIONS, pipelining: 1 });
   }
 
-  async infer(model: RemoteModel, inputs: readonly Tensor[], outputs: readonly string[], signal: AbortSignal): Promise<Tensor[]> {
+  async infer(model: RemoteModel, request: RemoteInfer, signal: AbortSignal): Promise<Tensor[]> {
     const path = `${modelPath(model)}/infer`;
-    const request = needsBinaryData(inputs) ? encodeBinaryInferRequest(inputs, outputs) : encodeInferRequest(inputs, outputs);
-    const answer = await this.#exchange('POST', path, signal, request);
+    const body = needsBinaryData(request.inputs) ? encodeBinaryInferRequest(request) : encodeInferRequest(request);
+    const answer = await this.#exchange('POST', path, signal, body);
     try {
       if (answer.headerLength === undefined) return decodeInferResponse(this.#json(path, answer.bytes), { maxElements: this.maxElements });
       const split = splitBinaryBody(answer.bytes, answer.headerLength);

@@ -1,3 +1,4 @@
+import type { Parameters } from '../../protocol/kserve/wire-types.js';
 import type { UpstreamGroup } from '../../resilience/upstream-group.js';
 import type { BackendInferRequest, BackendInferResponse, LoadedModel, ModelSignature, RepositoryControl } from '../backend.js';
 import type { KserveClient, RemoteModel } from './kserve-client.js';
@@ -25,8 +26,9 @@ export class KserveLoadedModel implements LoadedModel {
 
   async infer(request: BackendInferRequest, signal: AbortSignal): Promise<BackendInferResponse> {
     signal.throwIfAborted();
+    const remote = { inputs: request.inputs, outputs: request.outputs, parameters: request.parameters as Parameters | undefined };
     const outputs = await this.upstream.call(
-      (client, attemptSignal, deadline) => client.infer(this.remote, request.inputs, request.outputs, attemptSignal, deadline), { signal });
+      (client, attemptSignal, deadline) => client.infer(this.remote, remote, attemptSignal, deadline), { signal });
     return { outputs };
   }
 }

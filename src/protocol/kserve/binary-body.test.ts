@@ -102,13 +102,13 @@ describe('byte-for-byte round trips, every datatype', () => {
   const tensors = DATATYPES.map(sample);
 
   it('request: what a client encodes decodes to the same tensors, and encodes back to the same bytes', () => {
-    const first = encodeBinaryInferRequest(tensors, ['out']);
+    const first = encodeBinaryInferRequest({ inputs: tensors, outputs: ['out'] });
     const split = splitBinaryBody(first.body, String(first.headerLength));
     const decoded = decodeInferRequest(JSON.parse(new TextDecoder().decode(split.json)), limits, split.binary);
     assert.deepEqual(decoded.inputs.map(({ name, datatype, shape, data }) => ({ name, datatype, shape, data })), tensors);
     assert.equal(decoded.binaryOutput, true, 'a binary request asks for binary answers, as tritonclient does');
     assert.deepEqual(decoded.parameters, {});
-    const again = encodeBinaryInferRequest(decoded.inputs, ['out']);
+    const again = encodeBinaryInferRequest({ inputs: decoded.inputs, outputs: ['out'] });
     assert.deepEqual(again.body, first.body);
   });
 

@@ -2,14 +2,24 @@ import { hasBinaryElement, type Tensor } from '../tensor.js';
 import { BINARY_DATA_OUTPUT, BINARY_DATA_SIZE } from './binary-body.js';
 import { encodeData } from './encode-infer-response.js';
 import { encodeRawContents } from './raw-contents.js';
+import type { Parameters } from './wire-types.js';
 
 /**
  * The `$inference_request` JSON a client sends (umbral's kserve backend to a remote server): the
  * inputs with flat, row-major `data` (element formats as encode-infer-response.ts writes them) and
  * the outputs asked for, none meaning every output.
  */
-export function encodeInferRequest(inputs: readonly Tensor[], outputs: readonly string[], id?: string): string {
-  return encodeRequestHeader(inputs, outputs, id, undefined);
+export function encodeInferRequest(call: InferCall, id?: string): string {
+  return encodeRequestHeader(call, id, undefined);
+}
+
+/** One inference a client sends. */
+export interface InferCall {
+  readonly inputs: readonly Tensor[];
+  /** The outputs asked for; every output when empty. */
+  readonly outputs: readonly string[];
+  /** The request's own `parameters` (an LLM's sampling settings, a sequence id, ...), sent as they are. */
+  readonly parameters?: Parameters;
 }
 
 /** Whether JSON cannot carry the inputs unaltered: FP16 / BF16, or BYTES that are not UTF-8. */
@@ -22,9 +32,9 @@ export function needsBinaryData(inputs: readonly Tensor[]): boolean {
  * bytes after the JSON header, and every output asked for as bytes (`binary_data_output`), so that
  * bytes that are not text come back unaltered. Send `headerLength` as `Inference-Header-Content-Length`.
  */
-export function encodeBinaryInferRequest(inputs: readonly Tensor[], outputs: readonly string[], id?: string): { headerLength: number; body: Uint8Array } {
-  const sections = inputs.map((input) => encodeRawContents(input.datatype, input.data));
-  const header = new TextEncoder().encode(encodeRequestHeader(inputs, outputs, id, sections));
+export function encodeBinaryInferRequest(call: InferCall, id?: string): { headerLength: number; body: Uint8Array } {
+  const sections = call.inputs.map((input) => encodeRawContents(input.datatype, input.data));
+  const header = new TextEncoder().encode(encodeRequestHeader(call, id, sections));
   const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
   body.set(header);
   let offset = header.byteLength;
@@ -35,9 +45,11 @@ export function encodeBinaryInferRequest(inputs: readonly Tensor[], outputs: rea
   return { headerLength: header.byteLength, body };
 }
 
-function encodeRequestHeader(inputs: readonly Tensor[], outputs: readonly string[], id: string | undefined, sections: readonly Uint8Array[] | undefined): string {
+function encodeRequestHeader(call: InferCall, id: string | undefined, sections: readonly Uint8Array[] | undefined): string {
+  const { inputs, outputs } = call;
   let json = id === undefined ? '{' : `{"id":${JSON.stringify(id)},`;
-  if (sections) json += `"parameters":{"${BINARY_DATA_OUTPUT}":true},`;
+  const parameters = sections ? { ...call.parameters, [BINARY_DATA_OUTPUT]: true } : call.parameters;
+  if (parameters !== undefined && Object.keys(parameters).length > 0) json += `"parameters":${JSON.stringify(parameters)},`;
   json += '"inputs":[';
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i] as Tensor;

@@ -18,6 +18,8 @@ export interface ModelIndexEntry {
  * extension in memory. Loading and unloading are instant.
  */
 export class ModelRepository {
+  /** The request-level `parameters` of the last inference run, whichever protocol brought it. */
+  lastParameters: DecodedInferRequest['parameters'] | undefined;
   readonly #models: ReadonlyMap<string, UpstreamModel>;
   readonly #loaded: Set<string>;
 
@@ -71,6 +73,7 @@ export class ModelRepository {
    */
   infer(name: string, version: string, request: DecodedInferRequest): InferResponseFields {
     const model = this.serving(name, version);
+    this.lastParameters = request.parameters;
     const computed = model.run(request.inputs);
     const outputs = request.outputs.length === 0 ? computed : request.outputs.map(({ name: wanted }) => {
       const output = computed.find((tensor) => tensor.name === wanted);

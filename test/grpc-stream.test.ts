@@ -149,6 +149,18 @@ describe('gRPC ModelStreamInfer', () => {
     assert.equal(textOf(responses[2] as StreamResponse), 'echo: fine');
   });
 
+  it('counts the LLM calls and their tokens in the same metrics as the HTTP routes', async () => {
+    const { call, ended } = openStream(client);
+    call.write(llmRequest('tutor', 'count me please', {}, 'counted'));
+    call.write(llmRequest('tutor', 'and me', { stream: { bool_param: false } }, 'counted-once'));
+    call.end();
+    assert.equal((await ended).code, status.OK);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /umbral_llm_requests_total\{model="tutor",stream="true",outcome="ok"\} [1-9]/);
+    assert.match(metrics, /umbral_llm_requests_total\{model="tutor",stream="false",outcome="ok"\} [1-9]/);
+    assert.match(metrics, /umbral_llm_tokens_total\{model="tutor",kind="completion"\} [1-9]/);
+  });
+
   it('stops the upstream call when the client cancels the stream', async () => {
     const { call, responses, ended } = openStream(client);
     call.write(llmRequest('slow-tutor', Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ')));

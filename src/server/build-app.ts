@@ -27,7 +27,7 @@ import { registerRequestTracing } from './plugins/trace-requests.js';
 import { adminCacheRoutes } from './routes/admin-cache.js';
 import { adminUpstreamsRoutes } from './routes/admin-upstreams.js';
 import { openAiRoutes } from './routes/openai.js';
-import { registerLlmMetrics } from '../observability/llm-metrics.js';
+import type { LlmUsageObserver } from '../observability/llm-metrics.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
 import { adminPolicyRoutes } from './routes/admin-policy.js';
 import { registerAccessLog } from './plugins/access-log.js';
@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly plane: DataPlane;
   /** The data plane's one front for OpenAI-compatible calls. */
   readonly llm: LlmPlane;
+  /** Token and call counts of LLM calls, fed by every transport (one set of metrics per process). */
+  readonly llmObserver: LlmUsageObserver;
   readonly lifecycle: Lifecycle;
   /** The one verdict behind every readiness endpoint. */
   readonly readiness: Readiness;
@@ -121,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(kserveExtensionRoutes, deps);
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
-  const llmObserver = registerLlmMetrics(deps.metrics.registry);
+  const { llmObserver } = deps;
   await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {
     llm: deps.llm, lifecycle: deps.lifecycle, llmObserver, bodyLimitBytes: config.server.bodyLimitBytes,

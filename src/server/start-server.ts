@@ -10,6 +10,7 @@ import { EventLoopDelay } from '../inference/admission/event-loop-delay.js';
 import { DataPlane } from '../inference/data-plane.js';
 import { InferenceService } from '../inference/inference-service.js';
 import { LlmPlane } from '../inference/llm-plane.js';
+import { registerLlmMetrics } from '../observability/llm-metrics.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -166,13 +167,14 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
   });
   const llm = new LlmPlane({ host, inference, plane });
+  const llmObserver = registerLlmMetrics(metrics.registry);
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, admin, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
@@ -184,7 +186,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   let grpc: GrpcServer | undefined;
   try {
-    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access, llm }) : undefined;
+    grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access, llm, llmObserver }) : undefined;
   } catch (error) {
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();

@@ -12,6 +12,7 @@ import { extensionRpcs, type ExtensionRpcs } from './extension-rpcs.js';
 import { healthService } from './health-service.js';
 import { inferenceRpcs, type InferenceRpcs } from './inference-rpcs.js';
 import type { LlmPlane } from '../../inference/llm-plane.js';
+import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { streamInfer } from './stream-infer-rpc.js';
 import { unary, type UnaryOptions } from './unary-rpc.js';
 
@@ -31,6 +32,8 @@ export interface GrpcServerDeps {
   readonly access: Access;
   /** The data plane's front for LLM calls (ModelStreamInfer streams an LLM's text). */
   readonly llm: LlmPlane;
+  /** Token and call counts of LLM calls (the HTTP routes feed the same). */
+  readonly llmObserver?: LlmUsageObserver;
 }
 
 /** The gRPC listener beside the HTTP one. */
@@ -91,7 +94,7 @@ function implementation(deps: GrpcServerDeps): UntypedServiceImplementation {
     ModelConfig: unary('ModelConfig', extensions.ModelConfig, options),
     ModelStatistics: unary('ModelStatistics', extensions.ModelStatistics, options),
   } satisfies Record<keyof ExtensionRpcs, unknown>;
-  return { ...handlers, ...extensionHandlers, ModelStreamInfer: streamInfer({ modelInfer: rpcs.ModelInfer, llm: deps.llm, options }) };
+  return { ...handlers, ...extensionHandlers, ModelStreamInfer: streamInfer({ modelInfer: rpcs.ModelInfer, llm: deps.llm, llmObserver: deps.llmObserver, options }) };
 }
 
 function close(server: Server, timeoutMs: number): Promise<void> {

@@ -1,5 +1,8 @@
 import type { LlmCaller, LlmPlane } from '../../inference/llm-plane.js';
 import { Errors } from '../../errors/catalogue.js';
+import { isUmbralError } from '../../errors/umbral-error.js';
+import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
+import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
 import type { GrpcModelInferRequest, GrpcModelInferResponse } from '../../protocol/kserve/grpc-wire-types.js';
 import { decodeLlmInferRequest } from '../../protocol/kserve/llm-infer-request.js';
@@ -25,7 +28,8 @@ export type Send = (response: GrpcModelInferResponse) => Promise<void>;
  * `/v1/chat/completions`: allow-list, admission, per-model limits, fallback; the call stops when
  * `context.signal` fires (the client cancelled the stream).
  */
-export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, request: GrpcModelInferRequest, context: RpcContext, send: Send): Promise<void> {
+export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, request: GrpcModelInferRequest, context: RpcContext, send: Send,
+  observer?: LlmUsageObserver): Promise<void> {
   const model = request.model_name as string;
   const decoded = decodeGrpcInferRequest(request, { maxElements: LLM_MAX_ELEMENTS });
   const ask = decodeLlmInferRequest(decoded);
@@ -40,20 +44,59 @@ export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, reque
   }, { raw: decoded.raw });
 
   if (ask.stream === false) {
-    const answer = await llm.chat(model, body, caller);
+    const answer = await observed(observer, model, false, context.signal, () => llm.chat(model, body, caller));
+    report(observer, answer.model, readUsage(answer.value));
     served = { model: answer.model, version: answer.version };
     context.served = { ...served, ...(answer.cache ? { cache: answer.cache } : {}), ...(answer.fallbackFor ? { fallbackFor: answer.fallbackFor } : {}) };
     const text = completionText(answer.value);
     if (text === undefined) throw Errors.upstreamFailed(answer.model, 'the answer has no choices[0].message.content');
     return send(response(text, true));
   }
-  const started = await llm.chatStream(model, { ...body, stream: true }, caller);
+  // Usage is asked of the upstream for accounting; the client gets text only.
+  const streamBody = { ...body, stream: true, stream_options: { include_usage: true } };
+  const started = await observed(observer, model, true, context.signal, () => llm.chatStream(model, streamBody, caller));
+  let usage: TokenUsage | undefined;
+  let outcome = 'ok';
   try {
     served = { model: started.model, version: started.version };
     context.served = { ...served, ...(started.fallbackFor ? { fallbackFor: started.fallbackFor } : {}) };
-    await relay(started.value, emptyFinal, (text, final) => send(response(text, final)));
+    const counted = tap(started.value, (chunk) => { usage = readUsage(chunk) ?? usage; });
+    await relay(counted, emptyFinal, (text, final) => send(response(text, final)));
+  } catch (error) {
+    outcome = outcomeOf(error, context.signal);
+    throw error;
   } finally {
     started.done();
+    observer?.request(started.model, true, outcome);
+    report(observer, started.model, usage);
+  }
+}
+
+/** Counts a call that fails before its answer (or its stream) begins; a stream's end is counted by the caller. */
+async function observed<T>(observer: LlmUsageObserver | undefined, model: string, streamed: boolean, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await call();
+    if (!streamed) observer?.request(model, false, 'ok');
+    return result;
+  } catch (error) {
+    observer?.request(model, streamed, outcomeOf(error, signal));
+    throw error;
+  }
+}
+
+function outcomeOf(error: unknown, signal: AbortSignal): string {
+  return signal.aborted ? 'cancelled' : isUmbralError(error) ? error.code : Errors.internal.code;
+}
+
+function report(observer: LlmUsageObserver | undefined, model: string, usage: TokenUsage | undefined): void {
+  if (usage) observer?.usage(model, usage.promptTokens, usage.completionTokens);
+}
+
+/** The chunks as they come, each shown to `see` first. */
+async function* tap<T>(chunks: AsyncIterable<T>, see: (chunk: T) => void): AsyncGenerator<T> {
+  for await (const chunk of chunks) {
+    see(chunk);
+    yield chunk;
   }
 }
 

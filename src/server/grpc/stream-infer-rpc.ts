@@ -2,6 +2,7 @@ import { Metadata, status, type handleBidiStreamingCall, type ServerDuplexStream
 import { Errors } from '../../errors/catalogue.js';
 import { requiredModel } from '../../inference/data-plane.js';
 import type { LlmPlane } from '../../inference/llm-plane.js';
+import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import type { GrpcModelInferRequest, GrpcModelInferResponse } from '../../protocol/kserve/grpc-wire-types.js';
 import { callSignal } from './call-signal.js';
 import type { InferenceRpcs } from './inference-rpcs.js';
@@ -23,6 +24,8 @@ export interface StreamInferDeps {
   readonly modelInfer: InferenceRpcs['ModelInfer'];
   /** The LLM plane: an LLM's request is streamed chunk by chunk. */
   readonly llm: Pick<LlmPlane, 'serves' | 'chat' | 'chatStream'>;
+  /** Token and call counts of the LLM requests on streams. */
+  readonly llmObserver?: LlmUsageObserver | undefined;
   readonly options: UnaryOptions;
 }
 
@@ -109,7 +112,7 @@ async function answer(deps: StreamInferDeps, call: StreamCall, request: GrpcMode
 /** An LLM's request streams; any other model's is the unary ModelInfer, its one response marked final. */
 async function respond(deps: StreamInferDeps, request: GrpcModelInferRequest, context: RpcContext, send: Send): Promise<void> {
   const model = requiredModel(request.model_name, 'model_name');
-  if (await deps.llm.serves(model, request.model_version || undefined)) return inferLlm(deps.llm, request, context, send);
+  if (await deps.llm.serves(model, request.model_version || undefined)) return inferLlm(deps.llm, request, context, send, deps.llmObserver);
   const response = await deps.modelInfer.handle(request, context);
   return send({ ...response, parameters: { ...response.parameters, [FINAL_FLAG]: { bool_param: true } } });
 }

@@ -20,7 +20,7 @@ const ID_BYTES = 12;
 const SECRET_BYTES = 32;
 
 export function generateSecret(prefix: SecretPrefix): GeneratedSecret {
-  const id = base64url(randomBytes(ID_BYTES));
+  const id = publicId();
   const secret = base64url(randomBytes(SECRET_BYTES));
   return { id, text: `${prefix}_${id}_${secret}`, sha256: sha256Hex(secret) };
 }
@@ -45,6 +45,17 @@ export function safeEqualHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/**
+ * A public id that never starts with `-`, so that it can follow a command on a command line
+ * (`umbral keys revoke <id>`) without being read as an option.
+ */
+function publicId(): string {
+  for (;;) {
+    const id = base64url(randomBytes(ID_BYTES));
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** base64url without `_`, so that `_` can separate the parts of a credential. */

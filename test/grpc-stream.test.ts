@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Metadata, status, type Client, type ClientDuplexStream, type StatusObject } from '@grpc/grpc-js';
-import { stringify } from 'yaml';
 import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 import { grpcClient, rawInput, typedInput } from './helpers/grpc-client.js';
+import { openaiModel } from './helpers/remote-kit.js';
 import { DEFAULT_MODELS, startTestServer, type TestServer } from './helpers/test-server.js';
 
 interface Parameter { bool_param?: boolean; int64_param?: string; double_param?: number; string_param?: string }
@@ -12,16 +12,6 @@ interface InferResponse {
   outputs: Array<{ name: string; datatype: string; shape: string[] }>; raw_output_contents: Buffer[];
 }
 interface StreamResponse { error_message: string; infer_response: InferResponse | null }
-
-function openaiModel(baseUrl: string) {
-  return {
-    'model.yaml': stringify({
-      backend: 'openai', required: false,
-      openai: { base_urls: [baseUrl], model: 'fake-llm', api_key_env: 'TUTOR_KEY' },
-      resilience: { retry: { max_attempts: 1 }, health_check_interval_ms: 0 },
-    }),
-  };
-}
 
 /** Opens ModelStreamInfer, collecting what comes back. */
 function openStream(client: Client) {

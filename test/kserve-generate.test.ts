@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
+import { openaiModel } from './helpers/remote-kit.js';
 import { DEFAULT_MODELS, getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
-
-function openaiModel(baseUrl: string) {
-  return {
-    'model.yaml': stringify({
-      backend: 'openai', required: false,
-      openai: { base_urls: [baseUrl], model: 'fake-llm', api_key_env: 'TUTOR_KEY' },
-      resilience: { retry: { max_attempts: 1 }, health_check_interval_ms: 0 },
-    }),
-  };
-}
 
 /** The JSON payloads of the `data:` events of an SSE body, in order. */
 function events(text: string): Array<Record<string, unknown>> {

@@ -33,3 +33,14 @@ export function kserveModel(servers: string[], options: {
     }),
   };
 }
+
+/** A `backend: openai` model.yaml on `baseUrl` (upstream model `fake-llm`, key from TUTOR_KEY), one attempt per call. */
+export function openaiModel(baseUrl: string) {
+  return {
+    'model.yaml': stringify({
+      backend: 'openai', required: false,
+      openai: { base_urls: [baseUrl], model: 'fake-llm', api_key_env: 'TUTOR_KEY' },
+      resilience: { retry: { max_attempts: 1 }, health_check_interval_ms: 0 },
+    }),
+  };
+}

@@ -15,6 +15,18 @@ export const BINARY_DATA = 'binary_data';
 export const BINARY_DATA_OUTPUT = 'binary_data_output';
 
 /** A body split at the JSON header's end. */
+/** A JSON header followed by the binary sections, as one body; send `headerLength` as Inference-Header-Content-Length. */
+export function joinBinaryBody(header: Uint8Array, sections: readonly Uint8Array[]): { headerLength: number; body: Uint8Array } {
+  const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
+  body.set(header);
+  let offset = header.byteLength;
+  for (const raw of sections) {
+    body.set(raw, offset);
+    offset += raw.byteLength;
+  }
+  return { headerLength: header.byteLength, body };
+}
+
 export interface SplitBody {
   /** The JSON header's bytes. */
   readonly json: Uint8Array;

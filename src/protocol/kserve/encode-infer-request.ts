@@ -1,5 +1,5 @@
 import { hasBinaryElement, type Tensor } from '../tensor.js';
-import { BINARY_DATA_OUTPUT, BINARY_DATA_SIZE } from './binary-body.js';
+import { BINARY_DATA_OUTPUT, BINARY_DATA_SIZE, joinBinaryBody } from './binary-body.js';
 import { encodeData } from './encode-infer-response.js';
 import { encodeRawContents } from './raw-contents.js';
 import type { Parameters } from './wire-types.js';
@@ -35,14 +35,7 @@ export function needsBinaryData(inputs: readonly Tensor[]): boolean {
 export function encodeBinaryInferRequest(call: InferCall, id?: string): { headerLength: number; body: Uint8Array } {
   const sections = call.inputs.map((input) => encodeRawContents(input.datatype, input.data));
   const header = new TextEncoder().encode(encodeRequestHeader(call, id, sections));
-  const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
-  body.set(header);
-  let offset = header.byteLength;
-  for (const raw of sections) {
-    body.set(raw, offset);
-    offset += raw.byteLength;
-  }
-  return { headerLength: header.byteLength, body };
+  return joinBinaryBody(header, sections);
 }
 
 function encodeRequestHeader(call: InferCall, id: string | undefined, sections: readonly Uint8Array[] | undefined): string {

@@ -1,7 +1,7 @@
 import type { Datatype } from './datatypes.js';
 import { bf16ToNumber, fp16ToNumber } from '../half-float.js';
 import type { NumericData, Tensor, TensorData } from '../tensor.js';
-import { BINARY_DATA_SIZE } from './binary-body.js';
+import { BINARY_DATA_SIZE, joinBinaryBody } from './binary-body.js';
 import { ProtocolError } from './protocol-error.js';
 import { encodeRawContents } from './raw-contents.js';
 import type { Parameters } from './wire-types.js';
@@ -67,14 +67,7 @@ export function encodeBinaryInferResponse(fields: InferResponseFields, binary: (
     sections.push(raw);
     return raw.byteLength;
   }));
-  const body = new Uint8Array(header.byteLength + sections.reduce((sum, raw) => sum + raw.byteLength, 0));
-  body.set(header);
-  let offset = header.byteLength;
-  for (const raw of sections) {
-    body.set(raw, offset);
-    offset += raw.byteLength;
-  }
-  return { headerLength: header.byteLength, body };
+  return joinBinaryBody(header, sections);
 }
 
 /** The JSON answer; `sizeOf` returns the binary size of an output sent as bytes, undefined for JSON data. */

@@ -1,4 +1,3 @@
-import type { Tensor } from '../tensor.js';
 import type { GrpcModelInferRequest } from './grpc-wire-types.js';
 import type { InferCall } from './encode-infer-request.js';
 import { encodeGrpcParameters } from './grpc-parameters.js';

@@ -64,7 +64,9 @@ describe('one front for every protocol', () => {
     assert.equal((await chat('limited-llm')).status, 200);
     const refused = await chat('limited-llm');
     assert.equal(refused.status, 429);
-    assert.equal((refused.body.error as { code?: string }).code, 'UMBRAL_ERR_RATE_LIMITED');
+    // OpenAI's own code in the body, as its SDK reads it; umbral's in the header, as on every route.
+    assert.equal((refused.body.error as { code?: string }).code, 'rate_limit_exceeded');
+    assert.equal(refused.headers.get('x-umbral-error-code'), 'UMBRAL_ERR_RATE_LIMITED');
   });
 
   it('holds server.requestTimeoutMs on KServe REST, gRPC and /v1/chat/completions alike, and a model\'s own limits.timeout_ms', async () => {

@@ -149,4 +149,25 @@ describe('Triton\'s model configuration and statistics over REST and gRPC', () =
     const grpc = await tritonRpc<{ model_stats: Array<StatisticsOf<string>> }>(client, 'ModelStatistics', {});
     assert.deepEqual(grpc.response?.model_stats.map((s) => `${s.name}:${s.version}`), ['cached-echo:1', 'echo:1', 'spam-classifier:1']);
   });
+
+  it('lists the model repository over REST as RepositoryIndex does over gRPC, and refuses a per-server load with the way to do it', async () => {
+    const index = async (body?: string) => {
+      const response = await fetch(`${server.url}/v2/repository/index`, { method: 'POST', ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+      return { status: response.status, body: await response.json() as unknown };
+    };
+    // tritonclient.http sends no body at all.
+    const all = await index();
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    const grpc = await tritonRpc<{ models: unknown[] }>(client, 'RepositoryIndex', {});
+    assert.deepEqual(all.body, grpc.response?.models);
+    assert.ok((all.body as Array<{ name: string; state: string }>).some((entry) => entry.name === 'echo' && entry.state === 'READY'));
+    assert.deepEqual((await index('{"ready": true}')).body, (all.body as Array<{ state: string }>).filter((entry) => entry.state === 'READY'));
+    const bad = await index('{"ready": "yes"}');
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+
+    const load = await postJson(`${server.url}/v2/repository/models/echo/load`, {});
+    assert.equal(load.status, 501);
+    assert.equal(load.body.code, 'UMBRAL_ERR_NOT_IMPLEMENTED');
+    assert.match(String(load.body.error), /\/admin\/models/);
+  });
 });

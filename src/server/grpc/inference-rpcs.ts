@@ -1,4 +1,3 @@
-import { Errors } from '../../errors/catalogue.js';
 import { requiredModel, type DataPlane } from '../../inference/data-plane.js';
 import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
 import type { GrpcModelInferRequest, GrpcModelInferResponse, GrpcModelRequest } from '../../protocol/kserve/grpc-wire-types.js';
@@ -6,6 +5,7 @@ import { encodeModelMetadata, encodeServerMetadata } from '../../protocol/kserve
 import type { ModelMetadataResponse, ServerMetadataResponse } from '../../protocol/kserve/wire-types.js';
 import { UMBRAL_VERSION } from '../../version.js';
 import type { Readiness } from '../readiness.js';
+import { refuseRepositoryChange, repositoryIndex, type RepositoryEntry } from '../repository-index.js';
 import { EXTENSIONS } from '../routes/kserve-v2.js';
 import type { Rpc, RpcContext } from './unary-rpc.js';
 
@@ -22,14 +22,6 @@ export interface InferenceRpcs {
   readonly RepositoryIndex: Rpc<{ ready?: boolean }, { models: RepositoryEntry[] }>;
   readonly RepositoryModelLoad: Rpc<{ model_name?: string }, Empty>;
   readonly RepositoryModelUnload: Rpc<{ model_name?: string }, Empty>;
-}
-
-/** One model version in Triton's RepositoryIndex answer. */
-interface RepositoryEntry {
-  readonly name: string;
-  readonly version: string;
-  readonly state: 'READY' | 'LOADING' | 'UNAVAILABLE';
-  readonly reason: string;
 }
 
 export interface InferenceRpcsDeps {
@@ -89,26 +81,10 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     RepositoryIndex: {
       access: 'admin:read',
       async handle(request) {
-        return { models: repositoryIndex(plane.models()).filter((entry) => !request.ready || entry.state === 'READY') };
+        return { models: repositoryIndex(plane.models(), request.ready === true) };
       },
     },
     RepositoryModelLoad: { access: 'admin:write', handle: async () => refuseRepositoryChange('RepositoryModelLoad') },
     RepositoryModelUnload: { access: 'admin:write', handle: async () => refuseRepositoryChange('RepositoryModelUnload') },
   };
-}
-
-/** Every model version this process holds, as Triton lists its repository. */
-function repositoryIndex(models: ReturnType<DataPlane['models']>): RepositoryEntry[] {
-  return models.flatMap((model) => [...model.states].map(([version, state]) => ({
-    name: model.plan.name,
-    version,
-    state: state.status === 'ready' ? 'READY' as const : state.status === 'loading' ? 'LOADING' as const : 'UNAVAILABLE' as const,
-    reason: state.status === 'failed' ? state.reason : '',
-  })));
-}
-
-/** umbral's registry decides what serves (every replica alike), so a per-server load is refused with the way to do it. */
-function refuseRepositoryChange(method: string): never {
-  throw Errors.notImplemented(method,
-    'what umbral serves follows its registry: upload a version and move its aliases through the admin API (/admin/models), or reload it with POST /admin/models/{model}/reload');
 }

@@ -1,4 +1,4 @@
-import { json, ok, string, type OperationDoc } from './operation-doc.js';
+import { arrayOf, boolean, json, object, ok, string, type OperationDoc } from './operation-doc.js';
 
 const MODEL = '/v2/models/:model';
 const VERSION = '/v2/models/:model/versions/:version';
@@ -97,6 +97,22 @@ export const KSERVE_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     operationId: id('modelStatistics', versioned), summary: `Inference statistics of ${which(versioned)}`, tag: 'kserve-v2',
     responses: { 200: ok("Triton's statistics extension", 'TritonStatistics') }, errors: { 404: MISSING },
   })),
+  'POST /v2/repository/index': {
+    operationId: 'repositoryIndex', summary: 'Every model version this server holds, with its state', tag: 'kserve-v2',
+    description: "Triton's model repository extension. No body (as tritonclient.http sends it), or `{\"ready\": true}` for the versions that are ready.",
+    body: { content: json(object({ ready: boolean }, ['ready'])), required: false },
+    responses: { 200: ok('one entry per model version', arrayOf('RepositoryEntry')) }, errors: {},
+  },
+  'POST /v2/repository/models/:model/load': {
+    operationId: 'repositoryModelLoad', summary: 'Load a model on this server (refused: the registry decides)', tag: 'kserve-v2',
+    responses: { 200: ok("Triton's answer to a load or unload done (umbral never gives it: what serves follows the registry)", object({})) },
+    errors: { 501: 'always: upload a version and move its aliases through /admin/models, or reload it with POST /admin/models/{model}/reload' },
+  },
+  'POST /v2/repository/models/:model/unload': {
+    operationId: 'repositoryModelUnload', summary: 'Unload a model from this server (refused: the registry decides)', tag: 'kserve-v2',
+    responses: { 200: ok("Triton's answer to a load or unload done (umbral never gives it: what serves follows the registry)", object({})) },
+    errors: { 501: 'always: move the aliases or delete the version through /admin/models' },
+  },
   ...perVersion('POST', '/generate', (versioned) => generate(versioned, false)),
   ...perVersion('POST', '/generate_stream', (versioned) => generate(versioned, true)),
 };

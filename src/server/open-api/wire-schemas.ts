@@ -53,6 +53,7 @@ const KSERVE_SCHEMAS: Readonly<Record<string, Schema>> = {
     batch_stats: arrayOf(object({ batch_size: integer, compute_input: statDuration, compute_infer: statDuration, compute_output: statDuration })),
   }),
   TritonStatistics: object({ model_stats: arrayOf('TritonModelStatistics') }),
+  RepositoryEntry: object({ name: string, version: string, state: { type: 'string', enum: ['READY', 'LOADING', 'UNAVAILABLE'] }, reason: string }),
   GenerateRequest: { ...object({ text_input: string, parameters: anyObject }, ['parameters']), additionalProperties: true },
   GenerateResponse: { ...object({ model_name: string, model_version: string, text_output: string }), additionalProperties: true },
 };

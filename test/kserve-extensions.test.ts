@@ -166,8 +166,8 @@ describe('Triton\'s model configuration and statistics over REST and gRPC', () =
     assert.equal(bad.status, 400, JSON.stringify(bad.body));
 
     const load = await postJson(`${server.url}/v2/repository/models/echo/load`, {});
-    assert.equal(load.status, 501);
-    assert.equal(load.body.code, 'UMBRAL_ERR_NOT_IMPLEMENTED');
+    assert.equal(load.status, 409);
+    assert.equal(load.body.code, 'UMBRAL_ERR_NOT_SUPPORTED');
     assert.match(String(load.body.error), /\/admin\/models/);
   });
 });

@@ -25,6 +25,8 @@ export function repositoryIndex(models: ReturnType<DataPlane['models']>, readyOn
  * so they are refused with the way to do it.
  */
 export function refuseRepositoryChange(method: string): never {
-  throw Errors.notImplemented(method,
-    'what umbral serves follows its registry: upload a version and move its aliases through the admin API (/admin/models), or reload it with POST /admin/models/{model}/reload');
+  throw Errors.notImplemented(method, REGISTRY_DECIDES);
 }
+
+/** What to do instead of loading or unloading a model on one server. */
+export const REGISTRY_DECIDES = 'what umbral serves follows its registry: upload a version and move its aliases through the admin API (/admin/models), or reload it with POST /admin/models/{model}/reload';

@@ -106,12 +106,12 @@ export const KSERVE_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'POST /v2/repository/models/:model/load': {
     operationId: 'repositoryModelLoad', summary: 'Load a model on this server (refused: the registry decides)', tag: 'kserve-v2',
     responses: { 200: ok("Triton's answer to a load or unload done (umbral never gives it: what serves follows the registry)", object({})) },
-    errors: { 501: 'always: upload a version and move its aliases through /admin/models, or reload it with POST /admin/models/{model}/reload' },
+    errors: { 409: 'always: upload a version and move its aliases through /admin/models, or reload it with POST /admin/models/{model}/reload' },
   },
   'POST /v2/repository/models/:model/unload': {
     operationId: 'repositoryModelUnload', summary: 'Unload a model from this server (refused: the registry decides)', tag: 'kserve-v2',
     responses: { 200: ok("Triton's answer to a load or unload done (umbral never gives it: what serves follows the registry)", object({})) },
-    errors: { 501: 'always: move the aliases or delete the version through /admin/models' },
+    errors: { 409: 'always: move the aliases or delete the version through /admin/models' },
   },
   ...perVersion('POST', '/generate', (versioned) => generate(versioned, false)),
   ...perVersion('POST', '/generate_stream', (versioned) => generate(versioned, true)),

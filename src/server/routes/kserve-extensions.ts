@@ -3,7 +3,7 @@ import { Errors } from '../../errors/catalogue.js';
 import type { DataPlane } from '../../inference/data-plane.js';
 import { encodeModelConfig } from '../../protocol/kserve/encode-model-config.js';
 import { encodeStatistics } from '../../protocol/kserve/encode-statistics.js';
-import { refuseRepositoryChange, repositoryIndex } from '../repository-index.js';
+import { REGISTRY_DECIDES, repositoryIndex } from '../repository-index.js';
 
 export interface KserveExtensionRoutesDeps {
   readonly plane: Pick<DataPlane, 'config' | 'statistics' | 'models'>;
@@ -43,8 +43,12 @@ export async function kserveExtensionRoutes(app: FastifyInstance, deps: KserveEx
   // tritonclient.http sends no body; `{"ready": true}` keeps the versions that are ready.
   app.post<{ Body: unknown }>('/v2/repository/index', { config: { access: 'admin:read' } },
     async (request) => repositoryIndex(plane.models(), readyOnly(request.body)));
-  app.post('/v2/repository/models/:model/load', { config: { access: 'admin:write' } }, async () => refuseRepositoryChange('POST /v2/repository/models/{model}/load'));
-  app.post('/v2/repository/models/:model/unload', { config: { access: 'admin:write' } }, async () => refuseRepositoryChange('POST /v2/repository/models/{model}/unload'));
+  // A 409 here (a 4xx, as Triton refuses loads when its model control mode forbids them); gRPC says UNIMPLEMENTED.
+  for (const action of ['load', 'unload']) {
+    app.post<{ Params: { model: string } }>(`/v2/repository/models/:model/${action}`, { config: { access: 'admin:write' } }, async (request) => {
+      throw Errors.notSupported(`${action === 'load' ? 'loading' : 'unloading'} through Triton's repository API`, request.params.model, REGISTRY_DECIDES);
+    });
+  }
 
   for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
     app.get<{ Params: ModelParams }>(`${prefix}/config`, INFER, async (request) =>

@@ -1,6 +1,5 @@
 import type { LlmCaller, LlmPlane } from '../../inference/llm-plane.js';
 import { Errors } from '../../errors/catalogue.js';
-import { isUmbralError } from '../../errors/umbral-error.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { decodeGrpcInferRequest, encodeGrpcInferResponse } from '../../protocol/kserve/grpc-codec.js';
@@ -8,6 +7,7 @@ import type { GrpcModelInferRequest, GrpcModelInferResponse } from '../../protoc
 import { decodeLlmInferRequest } from '../../protocol/kserve/llm-infer-request.js';
 import { chatBodyOf } from '../../protocol/kserve/llm-parameters.js';
 import { completionText, deltaText } from '../../protocol/openai/completion-text.js';
+import { llmOutcome, observeLlmCall, reportUsage } from '../llm-accounting.js';
 import type { RpcContext } from './rpc-types.js';
 
 /** Triton's response parameter that marks the last response of a request on a stream. */
@@ -44,8 +44,8 @@ export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, reque
   }, { raw: decoded.raw });
 
   if (ask.stream === false) {
-    const answer = await observed(observer, model, false, context.signal, () => llm.chat(model, body, caller));
-    report(observer, answer.model, readUsage(answer.value));
+    const answer = await observeLlmCall(observer, model, false, context.signal, () => llm.chat(model, body, caller));
+    reportUsage(observer, answer.model, readUsage(answer.value));
     served = { model: answer.model, version: answer.version };
     context.served = { ...served, ...(answer.cache ? { cache: answer.cache } : {}), ...(answer.fallbackFor ? { fallbackFor: answer.fallbackFor } : {}) };
     const text = completionText(answer.value);
@@ -54,7 +54,7 @@ export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, reque
   }
   // Usage is asked of the upstream for accounting; the client gets text only.
   const streamBody = { ...body, stream: true, stream_options: { include_usage: true } };
-  const started = await observed(observer, model, true, context.signal, () => llm.chatStream(model, streamBody, caller));
+  const started = await observeLlmCall(observer, model, true, context.signal, () => llm.chatStream(model, streamBody, caller));
   let usage: TokenUsage | undefined;
   let outcome = 'ok';
   try {
@@ -63,33 +63,13 @@ export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, reque
     const counted = tap(started.value, (chunk) => { usage = readUsage(chunk) ?? usage; });
     await relay(counted, emptyFinal, (text, final) => send(response(text, final)));
   } catch (error) {
-    outcome = outcomeOf(error, context.signal);
+    outcome = llmOutcome(error, context.signal);
     throw error;
   } finally {
     started.done();
     observer?.request(started.model, true, outcome);
-    report(observer, started.model, usage);
+    reportUsage(observer, started.model, usage);
   }
-}
-
-/** Counts a call that fails before its answer (or its stream) begins; a stream's end is counted by the caller. */
-async function observed<T>(observer: LlmUsageObserver | undefined, model: string, streamed: boolean, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-  try {
-    const result = await call();
-    if (!streamed) observer?.request(model, false, 'ok');
-    return result;
-  } catch (error) {
-    observer?.request(model, streamed, outcomeOf(error, signal));
-    throw error;
-  }
-}
-
-function outcomeOf(error: unknown, signal: AbortSignal): string {
-  return signal.aborted ? 'cancelled' : isUmbralError(error) ? error.code : Errors.internal.code;
-}
-
-function report(observer: LlmUsageObserver | undefined, model: string, usage: TokenUsage | undefined): void {
-  if (usage) observer?.usage(model, usage.promptTokens, usage.completionTokens);
 }
 
 /** The chunks as they come, each shown to `see` first. */

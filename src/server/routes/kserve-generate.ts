@@ -11,6 +11,7 @@ import { completionText, deltaText } from '../../protocol/openai/completion-text
 import { encodeSseData } from '../../protocol/openai/sse.js';
 import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
+import { observeLlmCall, reportUsage } from '../llm-accounting.js';
 
 export interface GenerateRoutesDeps {
   /** The data plane's front for LLM calls: allow-list, admission, per-model limits, deadline, cache, fallback. */
@@ -39,11 +40,11 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
       const generate = decodeGenerateRequest(request.body);
       const signal = abortOnDisconnect(reply);
       const model = request.params.model;
-      const answer = await observed(model, false, signal, () => llm.chat(model, chatBodyOf(generate.textInput, generate.sampling), callerOf(request, signal)));
+      const answer = await observeLlmCall(observer, model, false, signal, () => llm.chat(model, chatBodyOf(generate.textInput, generate.sampling), callerOf(request, signal)));
       request.served = servedBy(answer);
       const text = completionText(answer.value);
       if (text === undefined) throw Errors.upstreamFailed(answer.model, 'the answer has no choices[0].message.content');
-      if (answer.cache !== 'hit') report(model, readUsage(answer.value));
+      if (answer.cache !== 'hit') reportUsage(observer, model, readUsage(answer.value));
       return reply.type('application/json').send({ model_name: answer.model, model_version: answer.version, text_output: text });
     });
 
@@ -66,7 +67,7 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
     // Usage is asked of the upstream for accounting; the client gets text only.
     const body = { ...chatBodyOf(generate.textInput, generate.sampling), stream: true, stream_options: { include_usage: true } };
     // Fails before the first byte (unknown model, not an LLM, retries spent): a JSON error with its status.
-    const started = await observed(model, true, signal, () => llm.chatStream(model, body, callerOf(request, signal)));
+    const started = await observeLlmCall(observer, model, true, signal, () => llm.chatStream(model, body, callerOf(request, signal)));
     request.served = servedBy(started);
     reply.raw.once('close', () => started.done());
     reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
@@ -93,24 +94,9 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
       // Also when the client left and the response destroyed this stream mid-way.
       const cancelled = signal.aborted;
       observer?.request(started.model, true, cancelled ? 'cancelled' : failure === undefined ? 'ok' : streamError(failure, request).code);
-      report(started.model, usage);
+      reportUsage(observer, started.model, usage);
       if (cancelled) logCancelled(request);
     }
-  }
-
-  async function observed<T>(model: string, streamed: boolean, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    try {
-      const result = await call();
-      if (!streamed) observer?.request(model, false, 'ok');
-      return result;
-    } catch (error) {
-      observer?.request(model, streamed, signal.aborted ? 'cancelled' : isUmbralError(error) ? error.code : Errors.internal.code);
-      throw error;
-    }
-  }
-
-  function report(model: string, usage: TokenUsage | undefined): void {
-    if (usage) observer?.usage(model, usage.promptTokens, usage.completionTokens);
   }
 }
 

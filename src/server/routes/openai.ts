@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
-import { isUmbralError } from '../../errors/umbral-error.js';
 import type { LlmResult } from '../../inference/inference-service.js';
 import type { LlmCaller, LlmPlane, StartedStream } from '../../inference/llm-plane.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
@@ -12,6 +11,7 @@ import { parseResponsesRequest } from '../../protocol/openai/responses-request.j
 import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { llmOutcome, observeLlmCall, reportUsage } from '../llm-accounting.js';
 import { openAiNotFound } from './openai-not-found.js';
 import { renderOpenAiError, streamFailure } from './openai-render-error.js';
 import { sseRelay } from './openai-sse.js';
@@ -73,7 +73,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
       const shape = { wantsUsage: body.stream_options?.include_usage === true, named: false };
       return streamAnswer(body.model, llm.chatStream(body.model, upstreamBody, caller), shape, request, reply, signal);
     }
-    const answer = await observed(body.model, false, signal, () => answered(request, llm.chat(body.model, body, caller)));
+    const answer = await observeLlmCall(observer, body.model, false, signal, () => answered(request, llm.chat(body.model, body, caller)));
     reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
@@ -81,7 +81,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
   app.post('/v1/embeddings', INFER, async (request, reply) => {
     const body = parseEmbeddingsRequest(request.body);
     const signal = abortOnDisconnect(reply);
-    const answer = await observed(body.model, false, signal, () => answered(request, llm.embeddings(body.model, body, callerOf(request, signal))));
+    const answer = await observeLlmCall(observer, body.model, false, signal, () => answered(request, llm.embeddings(body.model, body, callerOf(request, signal))));
     reportAnswer(body.model, request, answer);
     return reply.type('application/json').send(answer);
   });
@@ -106,7 +106,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
       const shape = { wantsUsage: !chatLike || options?.include_usage === true, named: !chatLike };
       return streamAnswer(model, llm.passThroughStream(route, model, upstreamBody, caller), shape, request, reply, signal);
     }
-    const answer = await observed(model, false, signal, () => answered(request, llm.passThrough(route, model, body, caller)));
+    const answer = await observeLlmCall(observer, model, false, signal, () => answered(request, llm.passThrough(route, model, body, caller)));
     reportAnswer(model, request, answer);
     return reply.type('application/json').send(answer);
   }
@@ -123,24 +123,10 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
     return result.value;
   }
 
-  async function observed<T>(model: string, stream: boolean, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    try {
-      const result = await call();
-      observer?.request(model, stream, 'ok');
-      return result;
-    } catch (error) {
-      observer?.request(model, stream, outcome(error, signal));
-      throw error;
-    }
-  }
-
   async function streamAnswer(model: string, starting: Promise<StartedStream>, shape: StreamShape,
     request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): Promise<FastifyReply> {
     // Fails before the first byte (retries spent, breaker open, 4xx upstream): a JSON error with its status.
-    const started = await starting.catch((error: unknown) => {
-      observer?.request(model, true, outcome(error, signal));
-      throw error;
-    });
+    const started = await observeLlmCall(observer, model, true, signal, () => starting);
     request.served = servedBy(started);
     // The plane holds the request's slot until the stream has ended, however it ends.
     reply.raw.once('close', () => started.done());
@@ -153,8 +139,8 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
         return shape.wantsUsage ? payload : withoutUsage(payload);
       },
       onEnd: (error) => {
-        observer?.request(model, true, error === undefined && !signal.aborted ? 'ok' : outcome(error, signal));
-        report(model, usage);
+        observer?.request(model, true, error === undefined && !signal.aborted ? 'ok' : llmOutcome(error, signal));
+        reportUsage(observer, model, usage);
       },
       toError: (error) => streamFailure(error, request),
     });
@@ -164,11 +150,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
 
   /** Token usage of an answer the upstream produced; a cache hit spent no tokens. */
   function reportAnswer(model: string, request: FastifyRequest, answer: unknown): void {
-    if (request.served?.cache !== 'hit') report(model, readUsage(answer));
-  }
-
-  function report(model: string, usage: TokenUsage | undefined): void {
-    if (usage) observer?.usage(model, usage.promptTokens, usage.completionTokens);
+    if (request.served?.cache !== 'hit') reportUsage(observer, model, readUsage(answer));
   }
 }
 
@@ -178,11 +160,6 @@ function withoutUsage(payload: Record<string, unknown>): Record<string, unknown>
   if (Array.isArray(payload.choices) && payload.choices.length === 0) return undefined;
   const { usage: _usage, ...rest } = payload;
   return rest;
-}
-
-function outcome(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return 'cancelled';
-  return isUmbralError(error) ? error.code : 'UMBRAL_ERR_INTERNAL';
 }
 
 /** What the access log and the response headers say of the version that answered. */

@@ -5,6 +5,7 @@ import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstre
 import { grpcClient, rawInput, typedInput } from './helpers/grpc-client.js';
 import { openaiModel } from './helpers/remote-kit.js';
 import { DEFAULT_MODELS, startTestServer, type TestServer } from './helpers/test-server.js';
+import { until } from './helpers/until.js';
 
 interface Parameter { bool_param?: boolean; int64_param?: string; double_param?: number; string_param?: string }
 interface InferResponse {
@@ -44,10 +45,6 @@ const textOf = (response: StreamResponse) => {
 function llmRequest(model: string, prompt: string, parameters: Record<string, Parameter> = {}, id = 'gen-1') {
   const text = rawInput({ name: 'text_input', datatype: 'BYTES', shape: [1, 1], data: [prompt] });
   return { model_name: model, id, parameters, inputs: [text.input], raw_input_contents: [text.raw] };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const SPAM = (id: string) => ({ model_name: 'spam-classifier', id, inputs: [typedInput({ name: 'text', datatype: 'BYTES', shape: [1], data: ['Claim your free prize now'] })] });

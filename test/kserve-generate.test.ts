@@ -3,14 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 import { openaiModel } from './helpers/remote-kit.js';
 import { DEFAULT_MODELS, getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { until } from './helpers/until.js';
 
 /** The JSON payloads of the `data:` events of an SSE body, in order. */
 function events(text: string): Array<Record<string, unknown>> {
   return text.split('\n\n').filter((event) => event.startsWith('data: ')).map((event) => JSON.parse(event.slice(6)) as Record<string, unknown>);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('generate extension (POST /v2/models/{m}/generate and generate_stream) on an LLM', () => {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { startKserveUpstream, type KserveUpstream } from './support/fault-upstream/index.js';
 import { grpcClient, rpc } from './helpers/grpc-client.js';
 import { addSubRequest, kserveModel } from './helpers/remote-kit.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { until } from './helpers/until.js';
 
 /** Resolves once `condition` holds, checking every 20 ms (the state it waits for changes on a timer of its own). */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await sleep(20);
-}
-
 // Checks time out after the interval: long enough not to flap on a loaded machine, short enough for the test.
 const WATCHED = { health_check_interval_ms: 500, retry: { max_attempts: 1 }, breaker: { consecutive_failures: 2, half_open_after_ms: 60_000 } };
 
@@ -40,15 +36,15 @@ describe('readiness: a model answered by its fallback keeps the replica ready', 
   /** Resolves once `upstream` has answered `n` more health checks. */
   const checks = async (upstream: KserveUpstream, n: number) => {
     const target = upstream.counts.byRoute.health + n;
-    await until(() => upstream.counts.byRoute.health >= target);
+    await until(() => upstream.counts.byRoute.health >= target, 20);
   };
 
   it('stays ready while the fallback answers, shows the model\'s own state, and logs the upstream going down once', async () => {
     // Health checks started with the server, while it was busy starting: let them settle first.
-    await until(async () => (await ready()).status === 200);
+    await until(async () => (await ready()).status === 200, 20);
     const before = lines('upstream server failed its health check').filter((l) => l.upstream === 'main').length;
     primary.setReady(false);
-    await until(async () => ((await ready()).body.models as Record<string, string>).main === 'unavailable');
+    await until(async () => ((await ready()).body.models as Record<string, string>).main === 'unavailable', 20);
     const report = await ready();
     assert.equal(report.status, 200, JSON.stringify(report.body));
     assert.deepEqual(report.body.fallbacks, { main: 'spare' });
@@ -69,14 +65,14 @@ describe('readiness: a model answered by its fallback keeps the replica ready', 
   it('is not ready once the fallback cannot answer either, and says which model', async () => {
     const recovered = lines('upstream server is healthy again').length;
     backup.setReady(false);
-    await until(async () => (await ready()).status === 503);
+    await until(async () => (await ready()).status === 503, 20);
     const report = await ready();
     assert.deepEqual(report.body.problems, ["model 'main' is not ready"]);
     assert.deepEqual(report.body.fallbacks, {});
     backup.setReady(true);
     primary.setReady(true);
     // Each server's recovery is logged, once it is seen (a line each, whichever check sees it first).
-    await until(() => lines('upstream server is healthy again').length >= recovered + 2);
+    await until(() => lines('upstream server is healthy again').length >= recovered + 2, 20);
     assert.equal((await ready()).status, 200);
   });
 

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { until } from './helpers/until.js';
 
 const databaseUrl = loadConfig().store.databaseUrl;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: the database-outage test needs a PostgreSQL server';
@@ -13,10 +13,6 @@ const skip = databaseUrl ? false : 'DATABASE_URL is not set: the database-outage
 const SPAM = { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: ['cheap meds online'] }] };
 
 /** Resolves once `condition` holds, checking every 20 ms. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await sleep(20);
-}
-
 describe('a frozen database', { skip, timeout: 60_000 }, () => {
   const schema = `umbral_test_${randomBytes(4).toString('hex')}`;
   let proxy: TcpProxy;
@@ -58,14 +54,14 @@ describe('a frozen database', { skip, timeout: 60_000 }, () => {
     // Bounded by the statement timeout (a pooled connection) or the pool's connect timeout (a new one), never by the outage.
     const tookMs = performance.now() - started;
     assert.ok(tookMs < 10_000, `the admin call took ${tookMs} ms`);
-    await until(async () => !(await storeUp()));
+    await until(async () => !(await storeUp()), 20);
     const ready = await getJson(`${server.url}/health/ready`);
     assert.equal(ready.status, 200, 'the data plane does not wait for the database: the replica stays ready');
     assert.match(String((ready.body.store as { error?: string }).error), /./);
     assert.match((await getJson(`${server.url}/metrics`)).text, /^umbral_store_up 0$/m);
     assert.equal((await postJson(`${server.url}/v2/models/spam-classifier/infer`, SPAM)).status, 200);
     proxy.thaw();
-    await until(storeUp);
+    await until(storeUp, 20);
     assert.match((await getJson(`${server.url}/metrics`)).text, /^umbral_store_up 1$/m);
     assert.equal((await getJson(`${server.url}/admin/models/spam-classifier/versions`)).status, 200);
     const lines = server.logLines().map((line) => String(line.msg));

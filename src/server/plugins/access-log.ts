@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Errors } from '../../errors/catalogue.js';
 import type { Metrics } from '../../observability/metrics.js';
 
 declare module 'fastify' {
@@ -12,9 +13,6 @@ declare module 'fastify' {
     timing: { backendMs: number } | null;
   }
 }
-
-/** The status logged for a client that left before its answer was written. */
-const CLIENT_CLOSED = 499;
 
 /**
  * One log line and one histogram observation per request: request id, method, route, status,
@@ -36,7 +34,7 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
   // Its line is written when the connection closes, as 499 (nginx's "client closed request").
   app.addHook('onRequest', (request, reply, done) => {
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) logRequest(request, reply, CLIENT_CLOSED);
+      if (!reply.raw.writableFinished) logRequest(request, reply, Errors.cancelled.status, Errors.cancelled.code);
     });
     done();
   });
@@ -45,12 +43,12 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
     if (reply.raw.writableFinished) logRequest(request, reply, reply.statusCode);
   });
 
-  function logRequest(request: FastifyRequest, reply: FastifyReply, status: number): void {
+  function logRequest(request: FastifyRequest, reply: FastifyReply, status: number, code?: string): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpRequestDuration.observe({ route, method: request.method, status: String(status) }, seconds);
     request.log.info({
-      method: request.method, route, status, latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+      method: request.method, route, status, ...(code ? { code } : {}), latencyMs: Math.round(reply.elapsedTime * 100) / 100,
       ...request.served,
       // Who called (`key:<id>`, `user:<name>`), never the credential itself.
       ...(request.principal ? { principal: request.principal.actor } : {}),

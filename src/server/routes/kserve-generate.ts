@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors/catalogue.js';
-import { isUmbralError, type UmbralError } from '../../errors/umbral-error.js';
-import type { LlmResult } from '../../inference/inference-service.js';
+import type { UmbralError } from '../../errors/umbral-error.js';
 import type { LlmCaller, LlmPlane, StartedStream } from '../../inference/llm-plane.js';
 import type { LlmUsageObserver } from '../../observability/llm-metrics.js';
 import { decodeGenerateRequest, type GenerateRequest } from '../../protocol/kserve/generate-request.js';
@@ -12,6 +11,8 @@ import { encodeSseData } from '../../protocol/openai/sse.js';
 import { readUsage, type TokenUsage } from '../../protocol/openai/usage.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { observeLlmCall, reportUsage } from '../llm-accounting.js';
+import { streamFailure } from './openai-render-error.js';
+import { servedBy } from './served-by.js';
 
 export interface GenerateRoutesDeps {
   /** The data plane's front for LLM calls: allow-list, admission, per-model limits, deadline, cache, fallback. */
@@ -78,7 +79,7 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
   async function* events(started: StartedStream, request: FastifyRequest, signal: AbortSignal): AsyncGenerator<string> {
     const head = { model_name: started.model, model_version: started.version };
     let usage: TokenUsage | undefined;
-    let failure: unknown;
+    let failure: UmbralError | undefined;
     try {
       try {
         for await (const payload of started.value) {
@@ -87,45 +88,18 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
           if (text !== '') yield encodeSseData({ ...head, text_output: text });
         }
       } catch (error) {
-        failure = error ?? new Error('stream failed');
+        // A client that left is the access log's 499, not a failure of the stream.
+        if (!signal.aborted) failure = streamFailure(error ?? new Error('stream failed'), request);
       }
-      if (failure !== undefined && !signal.aborted) yield encodeSseData({ error: exposedMessage(streamError(failure, request), request.id) });
+      if (failure !== undefined) yield encodeSseData({ error: exposedMessage(failure, request.id) });
     } finally {
       // Also when the client left and the response destroyed this stream mid-way.
-      const cancelled = signal.aborted;
-      observer?.request(started.model, true, cancelled ? 'cancelled' : failure === undefined ? 'ok' : streamError(failure, request).code);
+      observer?.request(started.model, true, signal.aborted ? 'cancelled' : failure?.code ?? 'ok');
       reportUsage(observer, started.model, usage);
-      if (cancelled) logCancelled(request);
     }
   }
 }
 
-/** The catalogue error a failure after the stream began stands for; a hidden 5xx is logged with its cause. */
-function streamError(error: unknown, request: FastifyRequest): UmbralError {
-  const umbral = isUmbralError(error) ? error : Errors.internal(error instanceof Error ? error.message : String(error));
-  if (umbral.status >= 500 && !umbral.exposed) request.log.error({ err: umbral, code: umbral.code }, 'stream failed');
-  return umbral;
-}
-
 function exposedMessage(error: UmbralError, requestId: string): string {
   return error.exposed ? error.message : `internal error; quote request id ${requestId} to the operator`;
-}
-
-/**
- * A client that left mid-stream: the status line went out as 200, so the access log (written when
- * a response finishes) would not say so. This line does, as a 499 of the catalogue.
- */
-function logCancelled(request: FastifyRequest): void {
-  request.log.info({
-    method: request.method, route: request.routeOptions.url, status: Errors.cancelled.status, code: Errors.cancelled.code, ...request.served,
-    ...(request.principal ? { principal: request.principal.actor } : {}),
-  }, 'request cancelled by the client');
-}
-
-/** What the access log and the response headers say of the version that answered. */
-function servedBy(result: LlmResult<unknown>): NonNullable<FastifyRequest['served']> {
-  return {
-    model: result.model, version: result.version,
-    ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}), ...(result.cache ? { cache: result.cache } : {}),
-  };
 }

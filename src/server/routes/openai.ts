@@ -14,6 +14,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import { llmOutcome, observeLlmCall, reportUsage } from '../llm-accounting.js';
 import { openAiNotFound } from './openai-not-found.js';
 import { renderOpenAiError, streamFailure } from './openai-render-error.js';
+import { servedBy } from './served-by.js';
 import { sseRelay } from './openai-sse.js';
 
 export interface OpenAiRoutesDeps {
@@ -160,12 +161,4 @@ function withoutUsage(payload: Record<string, unknown>): Record<string, unknown>
   if (Array.isArray(payload.choices) && payload.choices.length === 0) return undefined;
   const { usage: _usage, ...rest } = payload;
   return rest;
-}
-
-/** What the access log and the response headers say of the version that answered. */
-function servedBy(result: LlmResult<unknown>): NonNullable<FastifyRequest['served']> {
-  return {
-    model: result.model, version: result.version,
-    ...(result.fallbackFor ? { fallbackFor: result.fallbackFor } : {}), ...(result.cache ? { cache: result.cache } : {}),
-  };
 }

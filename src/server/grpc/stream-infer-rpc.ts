@@ -66,15 +66,16 @@ async function serveStream(deps: StreamInferDeps, call: StreamCall): Promise<voi
   call.on('error', notify);
   cancel.signal.addEventListener('abort', notify);
   try {
-    for (let sequence = 1; ; sequence++) {
+    let sequence = 0;
+    for (;;) {
       const request = queue.shift();
       if (request === undefined) {
         if (halfClosed || cancel.signal.aborted) break;
         await new Promise<void>((resolve) => { wake = resolve; });
         wake = undefined;
-        sequence--;
         continue;
       }
+      sequence += 1;
       if (queue.length < READ_AHEAD) call.resume();
       await answer(deps, call, request, { streamId, requestId: `${streamId}.${sequence}` }, cancel.signal);
       if (cancel.signal.aborted) break;
@@ -123,8 +124,12 @@ function sender(call: StreamCall, signal: AbortSignal): Send & { raw(message: Gr
     if (signal.aborted) return Promise.reject(signal.reason);
     if (call.write(message)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      call.once('drain', resolve);
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      const abort = () => reject(signal.reason);
+      call.once('drain', () => {
+        signal.removeEventListener('abort', abort);
+        resolve();
+      });
+      signal.addEventListener('abort', abort, { once: true });
     });
   };
   return Object.assign((response: GrpcModelInferResponse) => raw({ error_message: '', infer_response: response }), { raw });

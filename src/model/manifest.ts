@@ -28,6 +28,17 @@ export const manifestSchema = z.object({
     seed: z.number().int().optional(),
     dataset: z.string().optional(),
   }).strict().default({ parameters: {} }),
+  /**
+   * What the model does, for live quality (feedback), drift and evaluation: `classification` (the
+   * predicted class is the arg-max of `output`, named by `labels`), `regression` (the first value of
+   * `output`) or `ranking` (item ids or indices in `output`, best first, judged at `k`). `output`
+   * defaults to the first output.
+   */
+  task: z.object({
+    type: z.enum(['classification', 'regression', 'ranking']),
+    output: z.string().min(1).optional(),
+    k: z.number().int().positive().max(1000).optional(),
+  }).strict().optional(),
   /** Evaluation metrics, e.g. { accuracy: 0.98 }. */
   metrics: z.record(z.string(), z.number()).default({}),
   serving: z.object({

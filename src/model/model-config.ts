@@ -3,7 +3,7 @@ import { BACKEND_KINDS, isRemoteKind, REMOTE_BACKEND_KINDS } from './backend-kin
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
 import {
-  dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
 } from './policy-sections.js';
 
 export { dynamicBatchingSchema } from './policy-sections.js';
@@ -54,7 +54,7 @@ export const modelConfigSchema = z.object({
   /** Reserved policy sections (policy-sections.ts): stored and versioned with the policy. */
   prediction_log: predictionLogSchema.optional(),
   traffic: reservedSectionSchema.optional(),
-  drift: reservedSectionSchema.optional(),
+  drift: driftSchema.optional(),
   promotion: reservedSectionSchema.optional(),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),

@@ -53,7 +53,29 @@ export const predictionLogSchema = z.object({
 }).strict();
 
 /**
- * `traffic`, `drift`, `promotion`: reserved for traffic splits and shadows, drift monitoring and
- * evaluation gates. Stored, versioned and audited like the rest; nothing acts on them yet.
+ * `drift`: how the inputs and outputs a version sees now are compared with its reference (a dataset
+ * pushed with the version, or its first `reference_size` logged predictions), by background jobs
+ * (src/mlops/drift/). Needs the prediction log on (`prediction_log.sample_rate` > 0).
+ */
+export const driftSchema = z.object({
+  /** Off when false; on by default once the section exists. */
+  enabled: z.boolean().optional(),
+  /** Logged predictions that make the reference when no reference dataset was pushed. */
+  reference_size: z.number().int().min(50).max(100_000).optional(),
+  /** The rolling window compared with the reference, in minutes. */
+  window_minutes: z.number().int().positive().max(60 * 24 * 30).optional(),
+  /** Fewest predictions in the window before a score is computed. */
+  min_samples: z.number().int().min(10).max(100_000).optional(),
+  /** Population stability index over which a drift alert is raised (0.2 is the usual "significant shift"). */
+  psi_threshold: z.number().positive().max(100).optional(),
+  /** Kolmogorov–Smirnov statistic (0..1) over which a drift alert is raised. */
+  ks_threshold: z.number().positive().max(1).optional(),
+  /** When the check runs: a cron expression (five fields), every five minutes by default. */
+  schedule: z.string().min(9).max(120).optional(),
+}).strict();
+
+/**
+ * `traffic`, `promotion`: reserved for traffic splits and shadows and evaluation gates. Stored,
+ * versioned and audited like the rest; nothing acts on them yet.
  */
 export const reservedSectionSchema = z.record(z.string(), z.unknown());

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cacheSectionSchema } from './cache-section.js';
 import {
-  dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
 } from './policy-sections.js';
 
 /**
@@ -23,7 +23,7 @@ export const policySchema = z.object({
   resilience: remoteSectionSchema.optional(),
   traffic: reservedSectionSchema.optional(),
   prediction_log: predictionLogSchema.optional(),
-  drift: reservedSectionSchema.optional(),
+  drift: driftSchema.optional(),
   promotion: reservedSectionSchema.optional(),
 }).strict();
 

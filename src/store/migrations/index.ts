@@ -2,7 +2,8 @@ import { registryMigration } from './0001-registry.js';
 import { accessMigration } from './0002-access.js';
 import { revokedSessionsMigration } from './0003-revoked-sessions.js';
 import { policiesMigration } from './0004-policies.js';
+import { predictionLogMigration } from './0005-prediction-log.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration];
+export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration];

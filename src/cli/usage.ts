@@ -21,6 +21,12 @@ Usage:
   umbral users set-role USERNAME ROLE
   umbral users disable USERNAME
   umbral users enable USERNAME
+  umbral jobs list
+  umbral jobs add NAME --schedule CRON (--webhook URL [--header 'Name: value']… | -- PROGRAM [ARG…])
+                  [--model M] [--description TEXT] [--disabled]
+  umbral jobs remove NAME
+  umbral jobs runs NAME [--limit N]
+  umbral jobs run NAME
   umbral --help
   umbral --version
 
@@ -77,7 +83,16 @@ users commands (talk to a running server's admin API; need the access:admin perm
   disable         refuse USERNAME's logins and tokens until enabled again
   enable          let USERNAME log in again
 
-models, keys and users options:
+jobs commands (talk to a running server's admin API; docs/guides/jobs.md):
+  list            built-in and operator jobs: schedule, next run, newest run
+  add             an operator job (a retrain trigger) on a cron schedule, UTC ('0 3 * * *': 03:00 every
+                  day): --webhook URL is POSTed {"job", "due", "model"} as JSON; or the command after --
+                  is run without a shell by the replica whose turn it is (it must exist on every replica)
+  remove          remove an operator job (its history stays)
+  runs            NAME's runs, newest first: due time, status, duration, replica, outcome
+  run             run NAME now (once, on the replica asked); runs shows how it ends
+
+models, keys, users and jobs options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)
@@ -88,7 +103,7 @@ models, keys and users options:
   --manifest FILE push: JSON merged over the manifest from model.yaml (its values win)
   --sha256 HEX    push: the artifact's expected sha256 (computed from the file when absent); the
                   server rejects an upload whose bytes do not match
-  --limit N       history: at most N entries
+  --limit N       history, jobs runs: at most N entries
 
 Every setting is listed in docs/reference/configuration.md (in the repository).
 Exit codes: 0 ok, 1 failure while running (the server's error is printed as "umbral: <error> (<code>)"),

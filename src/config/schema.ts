@@ -131,6 +131,17 @@ export const SETTINGS = {
     resyncIntervalMs: setting('UMBRAL_REGISTRY_RESYNC_MS', positiveInt, 10_000,
       'Safety net beside change notifications: how often every instance re-reads the registry.'),
   },
+  jobs: {
+    enabled: setting('UMBRAL_JOBS', z.boolean(), true,
+      'Run scheduled jobs (built-in checks and operators\' retrain triggers) on this replica; each due run happens once across the replicas that have them on.'),
+    leaseMs: setting('UMBRAL_JOBS_LEASE_MS', positiveInt, 60_000,
+      'A running job\'s replica confirms it every third of this; a run unconfirmed for this long (its replica died) is marked abandoned.'),
+    commandTimeoutMs: setting('UMBRAL_JOBS_COMMAND_TIMEOUT_MS', positiveInt, 600_000,
+      'Longest an operator job\'s command or webhook call may take; then it is stopped and the run fails.'),
+    resyncIntervalMs: setting('UMBRAL_JOBS_RESYNC_MS', positiveInt, 30_000,
+      'Safety net beside change notifications: how often every replica re-reads the operator jobs and the latest runs.'),
+    historyDays: setting('UMBRAL_JOBS_HISTORY_DAYS', positiveInt, 30, 'Days a finished run stays in the jobs\' history.'),
+  },
   limits: {
     maxElements: setting('UMBRAL_MAX_ELEMENTS', positiveInt, 16_777_216,
       'Most elements one input tensor may hold; larger shapes get 400.'),

@@ -190,6 +190,20 @@ export const Errors = {
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>
     `the database is unavailable (${detail}); retry later`),
 
+  // Scheduled jobs (admin API, docs/guides/jobs.md)
+  jobScheduleInvalid: define('UMBRAL_ERR_JOB_SCHEDULE_INVALID', { status: 400 }, (schedule: string, problem: string) =>
+    `schedule '${schedule}' is not a valid cron expression (${problem}); write five fields in UTC, such as '0 3 * * *' (03:00 every day)`),
+  jobActionInvalid: define('UMBRAL_ERR_JOB_ACTION_INVALID', { status: 400 }, (problem: string) =>
+    `the job's action is invalid: ${problem}; send {"webhook": {"url": "https://…"}} or {"command": ["program", "arg", …]}`),
+  jobExists: define('UMBRAL_ERR_JOB_EXISTS', { status: 409 }, (name: string) =>
+    `a job named '${name}' already exists; remove it first, or choose another name`),
+  jobNotFound: define('UMBRAL_ERR_JOB_NOT_FOUND', { status: 404 }, (name: string) =>
+    `there is no job named '${name}'; GET /admin/jobs lists them`),
+  jobBuiltIn: define('UMBRAL_ERR_JOB_BUILT_IN', { status: 409 }, (name: string) =>
+    `job '${name}' is built in and cannot be removed; jobs.enabled=false stops every job of a replica`),
+  jobBusy: define('UMBRAL_ERR_JOB_BUSY', { status: 409 }, (name: string) =>
+    `job '${name}' is still running (its run is in GET /admin/jobs/${name}/runs); try again when it has finished`),
+
   // Remote upstreams (kserve, openai backends)
   upstreamRejected: define('UMBRAL_ERR_UPSTREAM_REJECTED', { status: 400 }, (model: string, detail: string) =>
     `the upstream of model '${model}' refused the request: ${detail}; fix the request`),

@@ -11,6 +11,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ModelAdmin } from '../control/model-admin.js';
+import type { JobScheduler } from '../control/jobs/job-scheduler.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
 import type { Database } from '../store/database.js';
@@ -30,6 +31,7 @@ import { openAiRoutes } from './routes/openai.js';
 import type { LlmUsageObserver } from '../observability/llm-metrics.js';
 import { adminModelsRoutes } from './routes/admin-models.js';
 import { adminPolicyRoutes } from './routes/admin-policy.js';
+import { adminJobsRoutes } from './routes/admin-jobs.js';
 import { registerAccessLog } from './plugins/access-log.js';
 import { registerConnectionPolicy } from './plugins/connection-policy.js';
 import { registerConnectionMetrics } from '../observability/connection-metrics.js';
@@ -66,6 +68,8 @@ export interface AppDeps {
   readonly db: Database;
   readonly access: Access;
   readonly cache: ResponseCache;
+  /** Scheduled jobs: built-in and operator ones, their runs (routes/admin-jobs.ts). */
+  readonly jobs: JobScheduler;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -123,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(kserveExtensionRoutes, deps);
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
+  await app.register(adminJobsRoutes, deps);
   const { llmObserver } = deps;
   await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {

@@ -36,6 +36,7 @@ import { ModelStatistics } from '../inference/statistics/model-statistics.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
+import { JobScheduler } from '../control/jobs/job-scheduler.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -94,6 +95,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
+  let jobs: JobScheduler | undefined;
   try {
     const artifacts = new LocalArtifactStore({
       dir: config.store.artifactsDir || join(config.store.dataDir, 'artifacts'), maxBytes: config.registry.maxArtifactBytes,
@@ -116,16 +118,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       announce: options.announce ?? ((text) => process.stdout.write(`${text}\n`)),
     });
     cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
+    // Scheduled jobs (docs/guides/jobs.md): built-in ones are registered here, before start.
+    jobs = new JobScheduler({ db, logger, ...config.jobs });
+    if (config.jobs.enabled) await jobs.start();
     const activeSync = sync;
     const reload = async (model?: string) => {
       for (const [name, note] of await seed()) notes.set(name, note);
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, statistics, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, jobs, tracing, statistics, routeTable: options.routeTable,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
+    await jobs?.stop();
     await cache?.close();
     await access?.close();
     await sync?.stop();
@@ -146,6 +152,7 @@ interface Parts {
   readonly reload: (model?: string) => Promise<void>;
   readonly access: Access;
   readonly cache: OpenedCache;
+  readonly jobs: JobScheduler;
   readonly tracing: Tracing;
   readonly statistics: ModelStatistics;
   readonly routeTable: RouteAccessEntry[] | undefined;
@@ -224,6 +231,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
       loopDelay.close();
       await store.stop();
+      await parts.jobs.stop();
       await parts.cache.close();
       await access.close();
       await sync.stop();

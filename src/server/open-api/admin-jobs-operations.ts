@@ -12,6 +12,7 @@ const action: Schema = {
   ],
 };
 const shownAction: Schema = {
+  type: 'object',
   description: 'reads show a webhook by its origin and header names only (either may carry a token)',
   oneOf: [object({ webhook: object({ url: string, headers: arrayOf(string) }) }), object({ command: arrayOf(string) })],
 };

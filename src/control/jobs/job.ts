@@ -7,7 +7,7 @@
 export interface Job {
   /** Unique: `drift-check`, `quality-window`, `prediction-retention`, or an operator's own name. */
   readonly name: string;
-  /** A cron expression (five fields, UTC) saying when it runs. */
+  /** A cron expression (UTC: five fields, or six with seconds first; schedule.ts) saying when it runs. */
   readonly schedule: string;
   /** One line for the admin API's list. */
   readonly description: string;

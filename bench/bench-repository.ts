@@ -14,6 +14,8 @@ export const BENCH_MODELS = {
   heavyUnbatched: 'heavy-mlp-unbatched',
   /** spam-classifier with a response cache (model.yaml `cache`): the cache-hit path. */
   spamCached: 'spam-classifier-cached',
+  /** spam-classifier with every request in the prediction log, payload full (model.yaml `prediction_log`). */
+  spamLogged: 'spam-classifier-logged',
 } as const;
 
 export interface BenchRepository {
@@ -44,6 +46,7 @@ export function createBenchRepository(root: string): BenchRepository {
     copyWithoutBatching(bundled(BENCH_MODELS.spam), join(dir, BENCH_MODELS.spamUnbatched));
     copyWithoutBatching(bundled(BENCH_MODELS.heavy), join(dir, BENCH_MODELS.heavyUnbatched));
     copyWithCache(bundled(BENCH_MODELS.spam), join(dir, BENCH_MODELS.spamCached));
+    copyWithPolicy(bundled(BENCH_MODELS.spam), join(dir, BENCH_MODELS.spamLogged), { prediction_log: { sample_rate: 1, payload: 'full' } });
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
@@ -54,6 +57,13 @@ export function createBenchRepository(root: string): BenchRepository {
     heavyModelPath: join(dir, BENCH_MODELS.heavy, '1', 'model.onnx'),
     remove: () => rmSync(temp, { recursive: true, force: true }),
   };
+}
+
+/** A copy of a model with `sections` added to its model.yaml. */
+function copyWithPolicy(from: string, to: string, sections: Record<string, unknown>): void {
+  cpSync(from, to, { recursive: true });
+  const config = parseYaml(readFileSync(join(to, 'model.yaml'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(to, 'model.yaml'), stringifyYaml({ ...config, ...sections }));
 }
 
 /** A copy of a model whose answers are cached for an hour. */

@@ -5,6 +5,7 @@ import type { Timing } from './jobs.js';
 import type { Machine } from './machine.js';
 import type { LoadResult } from './messages.js';
 import type { OverloadResults } from './overload-bench.js';
+import type { PredictionLogRow } from './prediction-log-bench.js';
 import type { ServerSettings } from './server-settings.js';
 import type { SmallModelRow } from './small-model-bench.js';
 import type { StartupResults } from './startup-bench.js';
@@ -29,6 +30,8 @@ export interface BenchResults {
   readonly cache: CacheResults;
   /** heavy-mlp at 512 clients without and with admission by queueing time. */
   readonly overload: OverloadResults;
+  /** spam-classifier with every request in the prediction log, against logging off. */
+  readonly predictionLog: readonly PredictionLogRow[];
 }
 
 /** Successful answers per second of a load run (for the heavy model, one row each: rows/s). */

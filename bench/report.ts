@@ -10,6 +10,7 @@ import { table } from './report-table.js';
 import { upstreamSection } from './report-upstreams.js';
 import { cacheSection } from './report-cache.js';
 import { overloadSection } from './report-overload.js';
+import { predictionLogSection } from './report-prediction-log.js';
 import { checkTargets } from './targets.js';
 
 /** RESULTS.md: the machine, the targets met or not, the tables, and how the numbers were taken. */
@@ -28,6 +29,7 @@ export function renderReport(results: BenchResults): string {
     ...targetsSection(results),
     ...startupSection(results),
     ...smallSection(results),
+    ...predictionLogSection(results),
     ...heavySection(results),
     ...accessSection(results),
     ...upstreamSection(results),
@@ -85,6 +87,7 @@ function errorsSection(results: BenchResults): string[] {
       [`${r.route} c=${r.concurrency} proxy`, r.proxy], [`${r.route} c=${r.concurrency} umbral`, r.umbral]]),
     ['KServe route, healthy upstream (failure baseline)', results.upstreams.healthy],
     ...results.cache.hits.flatMap((r): [string, LoadResult][] => [[`cache hits c=${r.concurrency} umbral`, r.umbral], [`cache hits c=${r.concurrency} bare`, r.bare]]),
+    ...results.predictionLog.flatMap((r): [string, LoadResult][] => [[`prediction log on, c=${r.concurrency}`, r.logged], [`prediction log off, c=${r.concurrency}`, r.off]]),
     ['overload, no admission target', results.overload.queued], ['overload, admission target', results.overload.admitted],
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);

@@ -9,6 +9,7 @@ import type { BenchResults } from './bench-results.js';
 import { Children } from './children.js';
 import { benchHeavyModel } from './heavy-model-bench.js';
 import { benchOverload } from './overload-bench.js';
+import { benchPredictionLog } from './prediction-log-bench.js';
 import type { Timing } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport } from './report.js';
@@ -58,19 +59,21 @@ async function main(): Promise<void> {
     const settings = await readServerSettings(server.origin);
     const measure = async () => {
       const small = await benchSmallModels(children, timing, server.origin);
+      const predictionLog = await benchPredictionLog(children, timing, server.origin);
       const heavy = await benchHeavyModel(children, timing, {
         umbralOrigin: server.origin, repository, workers: settings.onnxWorkers, intraOpThreads: settings.intraOpThreads,
       });
       const access = await benchAccess(children, timing, { root, repository, openOrigin: server.origin });
       const cache = await benchCache(children, timing, server.origin);
       const overload = await benchOverload(children, timing, { root, repository, mainOrigin: server.origin });
-      return { small, heavy, access, cache, overload };
+      return { small, predictionLog, heavy, access, cache, overload };
     };
-    const { small, heavy, access, cache, overload } = await Promise.race([measure(), server.died]);
+    const { small, predictionLog, heavy, access, cache, overload } = await Promise.race([measure(), server.died]);
     await children.stop(server.child);
     const upstreams = await benchUpstreams(children, timing, root);
     const results: BenchResults = {
       machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams, cache, overload,
+      predictionLog,
     };
     const report = renderReport(results);
     console.log(report);

@@ -6,6 +6,7 @@ import { formatMs, formatRate, formatRatio, formatSeconds } from './format.js';
 import { rowsPerSecond, type HeavyRun, type RawRun } from './heavy-model-bench.js';
 import { median } from './latency-summary.js';
 import { servedWithinTarget } from './overload-bench.js';
+import type { PredictionLogRow } from './prediction-log-bench.js';
 
 /** One of the issue's goals, judged on this run's numbers. */
 export interface TargetCheck {
@@ -32,6 +33,8 @@ const CHURN_MAX_LATE_GROWTH = 0.1;
 const CHURN_MAX_OVER_BOUND = 2;
 /** Under overload with an admission target, the share of accepted requests the server answers within it. */
 const OVERLOAD_WITHIN_TARGET_MIN = 0.99;
+/** Every request in the prediction log may cost at most a tenth of the small model's throughput. */
+const PREDICTION_LOG_MIN_RATIO = 0.9;
 
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { batched, unbatched, batchedMultiRow, rawAtBatched, rawAtMultiRow } = results.heavy;
@@ -50,6 +53,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     batchingGain(batched, unbatched),
     lagTarget(batched),
     ...results.access.filter((r) => r.concurrency === 64).map(accessTarget),
+    ...results.predictionLog.filter((r) => r.concurrency === 64).map(predictionLogTarget),
     ...upstreamTargets(results),
     ...cacheTargets(results),
     ...overloadTargets(results),
@@ -95,6 +99,16 @@ function accessTarget(row: AccessRow): TargetCheck {
     goal: `≥ ${formatRatio(ACCESS_MIN_RATIO)}`,
     measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.secured))} vs ${formatRate(openRate(row))} req/s)${errorNote(row.secured.errors)}`,
     met: ratio >= ACCESS_MIN_RATIO && row.secured.errors === 0,
+  };
+}
+
+function predictionLogTarget(row: PredictionLogRow): TargetCheck {
+  const ratio = perSecond(row.logged) / perSecond(row.off);
+  return {
+    target: `prediction log at 100 % (payload full), ${BENCH_MODELS.spam}, concurrency ${row.concurrency}: req/s vs logging off`,
+    goal: `≥ ${formatRatio(PREDICTION_LOG_MIN_RATIO)}`,
+    measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.logged))} vs ${formatRate(perSecond(row.off))} req/s)${errorNote(row.logged.errors)}`,
+    met: ratio >= PREDICTION_LOG_MIN_RATIO && row.logged.errors === 0,
   };
 }
 

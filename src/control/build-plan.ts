@@ -1,6 +1,6 @@
 import type { Limits } from '../access/principal.js';
 import { cachePolicy } from '../cache/cache-policy.js';
-import type { ModelPlan, PlannedVersion, ServingLimits } from '../inference/model-plan.js';
+import type { ModelPlan, PlannedVersion, PredictionLogPlan, ServingLimits } from '../inference/model-plan.js';
 import type { Manifest } from '../model/manifest.js';
 import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
@@ -56,13 +56,25 @@ function servingOf(policy: ModelPolicy): Partial<ModelPlan> {
     ...(policy.limits?.max_elements ? { maxElements: policy.limits.max_elements } : {}),
   };
   const servers = policy.kserve?.servers ?? policy.openai?.base_urls;
+  const predictionLog = predictionLogPlan(policy.prediction_log);
   return {
     ...(limits ? { limits } : {}),
     ...(policy.fallback && policy.fallback.length > 0 ? { fallback: policy.fallback } : {}),
     ...(cache ? { cache } : {}),
     ...(Object.keys(serving).length > 0 ? { serving } : {}),
     ...(Array.isArray(servers) && servers.every((s) => typeof s === 'string') ? { servers: servers as string[] } : {}),
+    ...(predictionLog ? { predictionLog } : {}),
   };
+}
+
+/**
+ * Policy `prediction_log`: absent logs nothing; present, it logs every request (`sample_rate` 1) with
+ * the full payload unless it says otherwise. A sample rate of 0 is the same as no section.
+ */
+export function predictionLogPlan(section: ModelPolicy['prediction_log']): PredictionLogPlan | undefined {
+  if (!section) return undefined;
+  const sampleRate = section.sample_rate ?? 1;
+  return sampleRate > 0 ? { sampleRate, payload: section.payload ?? 'full' } : undefined;
 }
 
 /** A version as the model's policy serves it: the policy's dynamic batching in place of the version's own. */

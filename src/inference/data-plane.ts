@@ -1,13 +1,16 @@
 import type { Principal } from '../access/principal.js';
 import type { RateLimiter } from '../access/rate-limit/rate-limiter.js';
 import { Errors } from '../errors/catalogue.js';
-import type { UmbralError } from '../errors/umbral-error.js';
+import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { DecodedInferRequest, DecodeLimits } from '../protocol/kserve/decode-infer-request.js';
 import type { Datatype } from '../protocol/kserve/datatypes.js';
 import type { Admission } from './admission/admission.js';
 import type { InferenceService, InferResult, RequestedOutput } from './inference-service.js';
 import { describeConfiguration, type ModelConfiguration } from './model-configuration.js';
 import type { ModelHost } from './model-host.js';
+import type { PredictionLogPlan } from './model-plan.js';
+import { sampled, type PredictionEvent, type PredictionObserver } from './prediction-observer.js';
+import type { ServedVersion } from './served-version.js';
 import type { ModelStatistics, VersionStatistics } from './statistics/model-statistics.js';
 
 /** What a model says of itself (KServe v2 model metadata, before encoding). */
@@ -31,6 +34,8 @@ export interface InferCallRequest<D extends DecodedInferRequest> {
   readonly model: string;
   /** A version number or alias; the default version when absent. */
   readonly version?: string;
+  /** The id the answer carries (`x-request-id`): what a prediction log record and feedback name. */
+  readonly requestId: string;
   readonly principal: Principal | null;
   /** Fires when the client leaves. */
   readonly signal: AbortSignal;
@@ -52,6 +57,18 @@ export interface DataPlaneDeps {
   readonly maxElements: number;
   /** What the versions did (fed by the data plane's observers); none kept when absent. */
   readonly statistics?: Pick<ModelStatistics, 'of' | 'versionsOf'>;
+  /** Hears the requests each model's policy samples (`prediction_log`); nothing logged when absent. */
+  readonly predictions?: PredictionObserver;
+  /** Draws the sampling decision (default Math.random). */
+  readonly random?: () => number;
+  /** The catalogue error a thrown value stands for (a codec's ProtocolError is the client's 4xx); default: itself, or 500. */
+  readonly failureOf?: (error: unknown) => Pick<UmbralError, 'status' | 'code'>;
+}
+
+/** What a sampled request got to before it ended, for its record. */
+interface Progress {
+  served?: ServedVersion;
+  decoded?: DecodedInferRequest;
 }
 
 const NO_HEADERS = Object.freeze({});
@@ -86,13 +103,34 @@ export class DataPlane {
     }
   }
 
-  /** Resolves, decodes with the model's limits, and runs the request (cache, deadline, fallback). */
+  /**
+   * Resolves, decodes with the model's limits, and runs the request (cache, deadline, fallback). A
+   * request the model's policy samples ends with one call to the prediction observer, success or
+   * failure; the others pay one map lookup and one random draw.
+   */
   async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
+    const plan = this.deps.predictions && this.deps.host.get(call.model)?.plan.predictionLog;
+    if (!sampled(plan, this.deps.random ?? Math.random)) return this.#infer(call, {});
+    const started = performance.now();
+    const progress: Progress = {};
+    try {
+      const answer = await this.#infer(call, progress);
+      this.#predicted(call, plan, progress, started, answer.result, undefined);
+      return answer;
+    } catch (error) {
+      this.#predicted(call, plan, progress, started, undefined, error);
+      throw error;
+    }
+  }
+
+  async #infer<D extends DecodedInferRequest>(call: InferCallRequest<D>, progress: Progress): Promise<{ decoded: D; result: InferResult }> {
     // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
     const served = await this.deps.inference.resolve(call.model, call.version);
+    progress.served = served;
     call.onResolved?.(served.model, served.version);
     const decodeStarted = performance.now();
     const decoded = call.decode({ maxElements: this.deps.host.get(call.model)?.plan.serving?.maxElements ?? this.deps.maxElements });
+    progress.decoded = decoded;
     const decodeMs = performance.now() - decodeStarted;
     const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({ name: output.name, classification: output.parameters.classification }));
     const result = await this.deps.inference.infer(served, {
@@ -100,6 +138,26 @@ export class DataPlane {
       ...(call.timing ? { timing: call.timing } : {}), ...(call.principal ? { caller: call.principal.id } : {}),
     });
     return { decoded, result };
+  }
+
+  /** Hands a sampled request to the prediction observer: references only, the log encodes them later. */
+  #predicted(call: InferCallRequest<DecodedInferRequest>, plan: PredictionLogPlan, progress: Progress, started: number,
+    result: InferResult | undefined, error: unknown): void {
+    const answeredBy = result?.model ?? progress.served?.model ?? call.model;
+    const version = result?.version ?? progress.served?.version ?? call.version ?? '';
+    const failure = error === undefined ? undefined : (this.deps.failureOf ?? defaultFailure)(error);
+    this.deps.predictions?.predicted({
+      requestId: call.requestId, model: call.model, version: answeredBy === call.model ? version : `${answeredBy}:${version}`, variant: null,
+      endedAt: Date.now(), latencyMs: performance.now() - started, principal: call.principal?.id ?? null,
+      status: failure?.status ?? 200, errorCode: failure?.code ?? null, payload: plan.payload,
+      inputs: progress.decoded?.inputs ?? null, outputs: result?.outputs ?? null,
+      ...this.#manifestOf(answeredBy, version),
+    });
+  }
+
+  #manifestOf(model: string, version: string): { manifest?: PredictionEvent['manifest'] } {
+    const manifest = this.deps.host.get(model)?.plan.versions.find((v) => v.version === version)?.manifest;
+    return manifest ? { manifest } : {};
   }
 
   /** The model's metadata (its serving version's signature, or `version`'s). */
@@ -153,6 +211,10 @@ export class DataPlane {
   models(): ReturnType<ModelHost['list']> {
     return this.deps.host.list();
   }
+}
+
+function defaultFailure(error: unknown): Pick<UmbralError, 'status' | 'code'> {
+  return isUmbralError(error) ? error : Errors.internal(String(error));
 }
 
 /** For routes that must name a model: 400 with what to send. */

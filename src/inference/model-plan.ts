@@ -35,6 +35,16 @@ export interface ModelPlan {
   readonly serving?: ServingLimits;
   /** A remote model's servers as its policy lists them, in place of those its version was registered with. */
   readonly servers?: readonly string[];
+  /** Which requests the prediction log keeps, and what of them (policy `prediction_log`); undefined = none. */
+  readonly predictionLog?: PredictionLogPlan;
+}
+
+/** Policy `prediction_log` as the data plane applies it per request. */
+export interface PredictionLogPlan {
+  /** Share of requests logged, 0..1 (1 when the section names none). */
+  readonly sampleRate: number;
+  /** What a record keeps of the tensors: `full` (default), `hash` or `none`. */
+  readonly payload: 'full' | 'hash' | 'none';
 }
 
 /** Per-model request limits (policy `limits`); an absent field is the server's setting. */

@@ -37,6 +37,9 @@ import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
 import { JobScheduler } from '../control/jobs/job-scheduler.js';
+import { openPredictionLog } from '../mlops/prediction-log/open-prediction-log.js';
+import type { PredictionLog } from '../mlops/prediction-log/prediction-log.js';
+import { toUmbral } from './grpc/rpc-status.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -50,6 +53,8 @@ export interface RunningServer {
   readonly grpcUrl: string | undefined;
   /** The gRPC port; undefined when `grpc.enabled` is false. */
   readonly grpcPort: number | undefined;
+  /** The prediction log (`flush()` writes what is queued now). */
+  readonly predictionLog: PredictionLog;
   /** Re-imports the on-disk repository and reloads every model from the registry (SIGHUP). */
   reload(model?: string): Promise<void>;
   /**
@@ -170,8 +175,10 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     ...(config.batching.maxQueueWaitMs > 0 ? { defaultTargetMs: config.batching.maxQueueWaitMs } : {}),
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
+  const predictionLog = await openPredictionLog({ config, db, logger, registry: metrics.registry });
   const plane = new DataPlane({
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
+    predictions: predictionLog, failureOf: toUmbral,
   });
   const llm = new LlmPlane({ host, inference, plane });
   const llmObserver = registerLlmMetrics(metrics.registry);
@@ -185,6 +192,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
+    await predictionLog.close();
     await store.stop();
     throw error;
   }
@@ -198,6 +206,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();
     loopDelay.close();
+    await predictionLog.close();
     await store.stop();
     throw error;
   }
@@ -229,6 +238,8 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       timer.unref();
       // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
       await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+      // Every request has ended: what they logged is written (or spilled) before the database closes.
+      await predictionLog.close();
       loopDelay.close();
       await store.stop();
       await parts.jobs.stop();
@@ -243,7 +254,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     })();
     return stopping;
   };
-  return { app, host, logger, metrics, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, reload, shutdown };
+  return { app, host, logger, metrics, url, grpcUrl: grpc?.target, grpcPort: grpc?.port, predictionLog, reload, shutdown };
 }
 
 /** Watches the database for /health/ready and umbral_store_up, with one log line per outage and one at recovery. */

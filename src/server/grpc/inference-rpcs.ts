@@ -45,7 +45,7 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     const ticket = await plane.admit(model, context.principal);
     try {
       const { decoded, result } = await plane.infer({
-        model, version: request.model_version || undefined, principal: context.principal, signal: context.signal, timing: context.timing,
+        model, version: request.model_version || undefined, requestId: context.requestId, principal: context.principal, signal: context.signal, timing: context.timing,
         decode: (limits) => decodeGrpcInferRequest(request, limits),
         onResolved: (name, version) => { context.served = { model: name, version }; },
       });

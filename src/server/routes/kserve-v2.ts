@@ -63,7 +63,7 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
   async function sendInfer(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply): Promise<FastifyReply> {
     const { model, version } = request.params;
     const { decoded, result } = await plane.infer({
-      model, version, principal: request.principal, signal: abortOnDisconnect(reply), timing: (request.timing = { backendMs: 0 }),
+      model, version, requestId: request.id, principal: request.principal, signal: abortOnDisconnect(reply), timing: (request.timing = { backendMs: 0 }),
       decode: (limits) => decodeInferRequest(request.body, limits, request.binaryData),
       onResolved: (name, served) => { request.served = { model: name, version: served }; },
     });

@@ -36,6 +36,7 @@ import { ModelStatistics } from '../inference/statistics/model-statistics.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
+import { openNotifications, type Notifications } from '../mlops/notifications/open-notifications.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -81,16 +82,25 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     statementTimeoutMs: config.store.statementTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
+  let notifications: Notifications;
+  try {
+    notifications = await openNotifications({ db, config: config.notifications, dataDir: config.store.dataDir, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const tracing = await startTracing(config.tracing);
   const metrics = new Metrics();
   const backends = createBackends({
     workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger,
     environment: options.environment ?? processEnvironment(),
-    upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger)),
+    upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger), notifications.upstreamObserver),
   });
   // Triton's statistics extension: every serving version's runs and requests, counted from here on.
   const statistics = new ModelStatistics();
-  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize, batchObserver: statistics.forVersion });
+  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize, batchObserver: statistics.forVersion,
+    loadObserver: notifications.loadObserver,
+  });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
@@ -122,7 +132,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, statistics, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, tracing, statistics, routeTable: options.routeTable, notifications,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
@@ -130,6 +140,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await access?.close();
     await sync?.stop();
     await host.close();
+    await notifications.close();
     await db.close();
     await tracing.shutdown();
     throw error;
@@ -149,6 +160,7 @@ interface Parts {
   readonly tracing: Tracing;
   readonly statistics: ModelStatistics;
   readonly routeTable: RouteAccessEntry[] | undefined;
+  readonly notifications: Notifications;
 }
 
 async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
@@ -174,7 +186,9 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness });
+    app = await buildApp({
+      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness,
+    });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
@@ -228,6 +242,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       await access.close();
       await sync.stop();
       await host.close();
+      await parts.notifications.close();
       await db.close();
       await parts.tracing.shutdown();
       clearTimeout(timer);

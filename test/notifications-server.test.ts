@@ -4,6 +4,7 @@ import { ADMIN_KEY, call, startSecuredServer } from './helpers/access-kit.js';
 import { eventually, startHttpReceiver, type HttpReceiver } from './helpers/notification-receivers.js';
 import { verifyUmbralWebhook } from './helpers/notifications-kit.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { runCli } from './helpers/spawn-cli.js';
 import type { TestServer } from './helpers/test-server.js';
 
 const HMAC_KEY = 'server-test-hmac-key-0123456789';
@@ -63,6 +64,27 @@ describe('notifications through the real server\'s admin API', () => {
     assert.equal((receiver.received.at(-1)?.json as { type: string }).type, 'test');
     const dead = await admin('GET', `${P}/deliveries?status=dead`);
     assert.deepEqual(dead.body, { deliveries: [] });
+  });
+
+  it('does the same from the CLI, the secret taken from UMBRAL_CHANNEL_SECRET', async () => {
+    const env = { UMBRAL_URL: server.url, UMBRAL_API_KEY: ADMIN_KEY };
+    const added = await runCli(['notifications', 'channels', 'add', 'cli-hook', '--kind', 'webhook', '--set', `url=${receiver.url}/cli`],
+      { ...env, UMBRAL_CHANNEL_SECRET: HMAC_KEY });
+    assert.equal(added.code, 0, added.stderr);
+    const listed = await runCli(['notifications', 'channels', 'list'], env);
+    assert.match(listed.stdout, /cli-hook\s+webhook\s+.*set/);
+    assert.ok(!listed.stdout.includes(HMAC_KEY));
+    const rule = await runCli(['notifications', 'rules', 'add', '--event', 'drift.alert,breaker.opened', '--channel', 'cli-hook'], env);
+    assert.equal(rule.code, 0, rule.stderr);
+    const tested = await runCli(['notifications', 'test', 'cli-hook'], env);
+    assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+    assert.match(tested.stdout, /test\s+cli-hook\s+delivered\s+1/);
+    const history = await runCli(['notifications', 'deliveries', '--status', 'dead', '--json'], env);
+    assert.deepEqual(JSON.parse(history.stdout), { deliveries: [] });
+    const bad = await runCli(['notifications', 'rules', 'add', '--event', 'nope', '--channel', 'cli-hook'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /'nope' is not an event type.*UMBRAL_ERR_RULE_INVALID/);
+    assert.equal((await runCli(['notifications', 'channels', 'remove', 'cli-hook'], env)).code, 0);
   });
 
   it('answers bad input with a 4xx and its code', async () => {

@@ -24,6 +24,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { newPasswordEnvironment } = await import('../config/client-config.js');
     return runUsersCommand(command, { stdout: print, env: newPasswordEnvironment(), stdin: process.stdin });
   }
+  if (command.kind === 'notifications') {
+    const { runNotificationsCommand } = await import('./run-notifications-command.js');
+    return runNotificationsCommand(command, print);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Errors } from '../errors/catalogue.js';
 import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
+import { parseNotificationsCommand, type NotificationsCommand } from './parse-notifications-args.js';
 
 /** What the command line asks for. */
 export type Command =
@@ -11,7 +12,8 @@ export type Command =
   | { readonly kind: 'migrate'; readonly configFile?: string }
   | ModelsCommand
   | KeysCommand
-  | UsersCommand;
+  | UsersCommand
+  | NotificationsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -25,6 +27,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'keys') return parseKeysCommand(rest);
   if (command === 'users') return parseUsersCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
+  if (command === 'notifications') return parseNotificationsCommand(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;
   try {

@@ -21,6 +21,10 @@ Usage:
   umbral users set-role USERNAME ROLE
   umbral users disable USERNAME
   umbral users enable USERNAME
+  umbral notifications channels list | add NAME --kind K [--set KEY=VALUE]… | remove NAME
+  umbral notifications rules list | add --event TYPE… --channel NAME [--model M] | remove ID
+  umbral notifications test CHANNEL
+  umbral notifications deliveries [--status pending|delivered|dead] [--channel C] [--type T] [--model M] [--limit N]
   umbral --help
   umbral --version
 
@@ -76,6 +80,15 @@ users commands (talk to a running server's admin API; need the access:admin perm
   set-role        give USERNAME the role ROLE
   disable         refuse USERNAME's logins and tokens until enabled again
   enable          let USERNAME log in again
+
+notifications commands (talk to a running server's admin API; admin:read to list, admin:write to change):
+  channels add    a channel of kind slack, discord, telegram, email or webhook; its settings with --set
+                  (chat_id=-100123, host=smtp.example.com, to=[oncall@example.com]); its secret (the
+                  Slack/Discord webhook URL, the bot token, the SMTP password, the HMAC key) from
+                  UMBRAL_CHANNEL_SECRET, never a flag; reads show only whether a secret is set
+  rules add       send events of these types (or *) about model M (default every model) to a channel
+  test            send a test message to CHANNEL and wait for its delivery (exit 1 unless delivered)
+  deliveries      the delivery history, newest first: status, tries, last error
 
 models, keys and users options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)

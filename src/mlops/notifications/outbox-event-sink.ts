@@ -86,7 +86,7 @@ export class OutboxEventSink implements EventSink {
           this.#failingSince = undefined;
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5_000);
       }
     }

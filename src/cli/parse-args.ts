@@ -3,6 +3,7 @@ import { Errors } from '../errors/catalogue.js';
 import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 import { parseJobsCommand, type JobsCommand } from './parse-jobs-args.js';
+import { parseNotificationsCommand, type NotificationsCommand } from './parse-notifications-args.js';
 
 /** What the command line asks for. */
 export type Command =
@@ -13,7 +14,8 @@ export type Command =
   | ModelsCommand
   | KeysCommand
   | UsersCommand
-  | JobsCommand;
+  | JobsCommand
+  | NotificationsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -28,6 +30,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'users') return parseUsersCommand(rest);
   if (command === 'jobs') return parseJobsCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
+  if (command === 'notifications') return parseNotificationsCommand(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;
   try {

@@ -27,6 +27,10 @@ Usage:
   umbral jobs remove NAME
   umbral jobs runs NAME [--limit N]
   umbral jobs run NAME
+  umbral notifications channels list | add NAME --kind K [--set KEY=VALUE]… | remove NAME
+  umbral notifications rules list | add --event TYPE… --channel NAME [--model M] | remove ID
+  umbral notifications test CHANNEL
+  umbral notifications deliveries [--status pending|delivered|dead] [--channel C] [--type T] [--model M] [--limit N]
   umbral --help
   umbral --version
 
@@ -92,7 +96,16 @@ jobs commands (talk to a running server's admin API; docs/guides/jobs.md):
   runs            NAME's runs, newest first: due time, status, duration, replica, outcome
   run             run NAME now (once, on the replica asked); runs shows how it ends
 
-models, keys, users and jobs options:
+notifications commands (talk to a running server's admin API; admin:read to list, admin:write to change):
+  channels add    a channel of kind slack, discord, telegram, email or webhook; its settings with --set
+                  (chat_id=-100123, host=smtp.example.com, to=[oncall@example.com]); its secret (the
+                  Slack/Discord webhook URL, the bot token, the SMTP password, the HMAC key) from
+                  UMBRAL_CHANNEL_SECRET, never a flag; reads show only whether a secret is set
+  rules add       send events of these types (or *) about model M (default every model) to a channel
+  test            send a test message to CHANNEL and wait for its delivery (exit 1 unless delivered)
+  deliveries      the delivery history, newest first: status, tries, last error
+
+models, keys, users, jobs and notifications options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)

@@ -53,6 +53,13 @@ export function checkConfig(config: Config): string[] {
   if (server.workers > 1 && config.store.databaseUrl === '') {
     problems.push(`server.workers (UMBRAL_WORKERS, --workers): ${server.workers} processes need a PostgreSQL server in DATABASE_URL; the embedded database opens in one process only`);
   }
+  const { notifications } = config;
+  if (notifications.secretKey !== '' && notifications.secretKey.length < MIN_SECRET_LENGTH) {
+    problems.push(`notifications.secretKey (UMBRAL_NOTIFICATIONS_SECRET_KEY): must be at least ${MIN_SECRET_LENGTH} characters; generate one with \`openssl rand -base64 48\``);
+  }
+  if (notifications.backoffMinMs > notifications.backoffMaxMs) {
+    problems.push(`notifications.backoffMinMs (UMBRAL_NOTIFICATIONS_BACKOFF_MIN_MS): ${notifications.backoffMinMs} is above notifications.backoffMaxMs (UMBRAL_NOTIFICATIONS_BACKOFF_MAX_MS)`);
+  }
   if (config.env === 'production') problems.push(...productionProblems(config));
   return problems;
 }

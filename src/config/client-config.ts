@@ -56,3 +56,12 @@ export const NEW_PASSWORD_VARIABLE = 'UMBRAL_NEW_PASSWORD';
 export function newPasswordEnvironment(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string | undefined>> {
   return { [NEW_PASSWORD_VARIABLE]: env[NEW_PASSWORD_VARIABLE] };
 }
+
+/** Where `umbral notifications channels add` reads a channel's secret (never a flag: other users see flags). */
+export const CHANNEL_SECRET_VARIABLE = 'UMBRAL_CHANNEL_SECRET';
+
+/** The channel secret of `umbral notifications channels add`, from the environment. */
+export function channelSecretEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[CHANNEL_SECRET_VARIABLE];
+  return value === undefined || value === '' ? undefined : value;
+}

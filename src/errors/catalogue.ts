@@ -185,6 +185,19 @@ export const Errors = {
     `the manifest is invalid: ${problems.join('; ')}`),
   versionLoadFailed: define('UMBRAL_ERR_VERSION_LOAD_FAILED', { status: 422 }, (model: string, version: string, detail: string) =>
     `version ${version} of model '${model}' failed to load, the serving version is unchanged: ${detail}`),
+  // Notifications (docs/guides/notifications.md)
+  channelInvalid: define('UMBRAL_ERR_CHANNEL_INVALID', { status: 400 }, (problems: string[]) =>
+    `the notification channel is invalid: ${problems.join('; ')}`),
+  channelExists: define('UMBRAL_ERR_CHANNEL_EXISTS', { status: 409 }, (name: string) =>
+    `a notification channel named '${name}' exists; remove it first or choose another name`),
+  channelNotFound: define('UMBRAL_ERR_CHANNEL_NOT_FOUND', { status: 404 }, (name: string) =>
+    `no notification channel named '${name}'; list them with GET /admin/notifications/channels`),
+  ruleInvalid: define('UMBRAL_ERR_RULE_INVALID', { status: 400 }, (problems: string[]) =>
+    `the notification rule is invalid: ${problems.join('; ')}`),
+  ruleNotFound: define('UMBRAL_ERR_RULE_NOT_FOUND', { status: 404 }, (id: string) =>
+    `no notification rule with id '${id}'; list them with GET /admin/notifications/rules`),
+  deliveryNotFound: define('UMBRAL_ERR_DELIVERY_NOT_FOUND', { status: 404 }, (id: string) =>
+    `no notification delivery with id '${id}'; list them with GET /admin/notifications/deliveries`),
   storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
     `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>

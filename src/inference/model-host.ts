@@ -4,6 +4,7 @@ import { Errors } from '../errors/catalogue.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { BatchObserverFactory } from './inference-observer.js';
+import type { ModelLoadObserver } from './model-load-observer.js';
 import { loadVersion, retireVersion } from './load-version.js';
 import type { ModelPlan, PlannedVersion } from './model-plan.js';
 import type { ServedSignature } from './served-signature.js';
@@ -28,6 +29,8 @@ export interface ModelHostOptions {
   readonly defaultMaxQueueSize: number;
   /** Another observer of each serving version's scheduler (statistics), beside the metrics. */
   readonly batchObserver?: BatchObserverFactory;
+  /** Told of each load failure and success (notifications). */
+  readonly loadObserver?: ModelLoadObserver;
 }
 
 /** What applying a plan did. */
@@ -128,6 +131,7 @@ export class ModelHost {
       metrics.modelLoadDuration.observe({ model, result: 'ok' }, (performance.now() - started) / 1000);
       metrics.modelReady.set({ model, version: planned.version }, 1);
       logger.info({ model, version: planned.version, loadMs: Math.round(performance.now() - started) }, 'model version loaded');
+      this.options.loadObserver?.loaded?.(model, planned.version);
       return { status: 'ready', version };
     } catch (error) {
       metrics.modelLoadDuration.observe({ model, result: 'failed' }, (performance.now() - started) / 1000);
@@ -170,10 +174,15 @@ export class ModelHost {
   }
 
   #report(plan: ModelPlan, failed: ApplyResult['failed']): void {
-    if (plan.problem) this.options.logger.error({ model: plan.name, reason: plan.problem }, 'model cannot be served');
+    const { logger, metrics, loadObserver } = this.options;
+    if (plan.problem) {
+      logger.error({ model: plan.name, reason: plan.problem }, 'model cannot be served');
+      loadObserver?.loadFailed(plan.name, undefined, plan.problem);
+    }
     for (const { version, reason } of failed) {
-      this.options.metrics.modelReady.set({ model: plan.name, version }, 0);
-      this.options.logger.error({ model: plan.name, version, reason }, 'model version failed to load');
+      metrics.modelReady.set({ model: plan.name, version }, 0);
+      logger.error({ model: plan.name, version, reason }, 'model version failed to load');
+      loadObserver?.loadFailed(plan.name, version, reason);
     }
   }
 

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
-  'headers.authorization', 'headers["x-api-key"]', 'headers.cookie', '*.password', '*.token',
+  'headers.authorization', 'headers["x-api-key"]', 'headers.cookie', '*.password', '*.token', '*.secret',
 ];
 
 /** The process logger: JSON lines by default, or pretty for a terminal. */

@@ -12,6 +12,8 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ModelAdmin } from '../control/model-admin.js';
 import type { JobScheduler } from '../control/jobs/job-scheduler.js';
+import type { NotificationAdmin } from '../mlops/notifications/notification-admin.js';
+import { adminNotificationsRoutes } from './routes/admin-notifications.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
 import type { Database } from '../store/database.js';
@@ -70,6 +72,8 @@ export interface AppDeps {
   readonly cache: ResponseCache;
   /** Scheduled jobs: built-in and operator ones, their runs (routes/admin-jobs.ts). */
   readonly jobs: JobScheduler;
+  /** Notification channels, rules, test messages and delivery history. */
+  readonly notifications: NotificationAdmin;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -138,5 +142,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operationsRoutes, deps);
   await app.register(authRoutes, { accounts: access.accounts, jwks: () => access.tokens.jwks() });
   await app.register(adminAccessRoutes, { ...access, db: deps.db });
+  await app.register(adminNotificationsRoutes, { notifications: deps.notifications });
   return app;
 }

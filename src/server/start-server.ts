@@ -40,6 +40,7 @@ import { JobScheduler } from '../control/jobs/job-scheduler.js';
 import { openPredictionLog } from '../mlops/prediction-log/open-prediction-log.js';
 import type { PredictionLog } from '../mlops/prediction-log/prediction-log.js';
 import { toUmbral } from './grpc/rpc-status.js';
+import { openNotifications, type Notifications } from '../mlops/notifications/open-notifications.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -87,16 +88,25 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     statementTimeoutMs: config.store.statementTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'database connection problem; retrying'),
   });
+  let notifications: Notifications;
+  try {
+    notifications = await openNotifications({ db, config: config.notifications, dataDir: config.store.dataDir, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const tracing = await startTracing(config.tracing);
   const metrics = new Metrics();
   const backends = createBackends({
     workers: config.onnx.workers, intraOpThreads: config.onnx.intraOpThreads, logger,
     environment: options.environment ?? processEnvironment(),
-    upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger)),
+    upstreamObserver: observeAll(upstreamMetrics(metrics.registry), upstreamLog(logger), notifications.upstreamObserver),
   });
   // Triton's statistics extension: every serving version's runs and requests, counted from here on.
   const statistics = new ModelStatistics();
-  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize, batchObserver: statistics.forVersion });
+  const host = new ModelHost({ backends, metrics, logger, defaultMaxQueueSize: config.batching.maxQueueSize, batchObserver: statistics.forVersion,
+    loadObserver: notifications.loadObserver,
+  });
   let sync: RegistrySync | undefined;
   let access: Access | undefined;
   let cache: OpenedCache | undefined;
@@ -124,7 +134,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
     cache = await openResponseCache({ config, db, metrics, logger, policyOf: (model) => host.get(model)?.plan.cache });
     // Scheduled jobs (docs/guides/jobs.md): built-in ones are registered here, before start.
-    jobs = new JobScheduler({ db, logger, ...config.jobs });
+    jobs = new JobScheduler({ db, logger, events: notifications.sink, ...config.jobs });
     if (config.jobs.enabled) await jobs.start();
     const activeSync = sync;
     const reload = async (model?: string) => {
@@ -132,7 +142,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await (model === undefined ? activeSync.syncAll() : activeSync.syncModel(model, true));
     };
     return await listen(config, logger, {
-      db, metrics, host, registry, artifacts, sync, reload, access, cache, jobs, tracing, statistics, routeTable: options.routeTable,
+      db, metrics, host, registry, artifacts, sync, reload, access, cache, jobs, tracing, statistics, routeTable: options.routeTable, notifications,
     });
   } catch (error) {
     // A start that fails releases what it opened, so that the process can exit.
@@ -141,6 +151,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await access?.close();
     await sync?.stop();
     await host.close();
+    await notifications.close();
     await db.close();
     await tracing.shutdown();
     throw error;
@@ -161,6 +172,7 @@ interface Parts {
   readonly tracing: Tracing;
   readonly statistics: ModelStatistics;
   readonly routeTable: RouteAccessEntry[] | undefined;
+  readonly notifications: Notifications;
 }
 
 async function listen(config: Config, logger: Logger, parts: Parts): Promise<RunningServer> {
@@ -175,7 +187,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     ...(config.batching.maxQueueWaitMs > 0 ? { defaultTargetMs: config.batching.maxQueueWaitMs } : {}),
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
-  const predictionLog = await openPredictionLog({ config, db, logger, registry: metrics.registry });
+  const predictionLog = await openPredictionLog({ config, db, logger, registry: metrics.registry, events: parts.notifications.sink });
   const plane = new DataPlane({
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
     predictions: predictionLog, failureOf: toUmbral,
@@ -188,7 +200,9 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness });
+    app = await buildApp({
+      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness,
+    });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
@@ -247,6 +261,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       await access.close();
       await sync.stop();
       await host.close();
+      await parts.notifications.close();
       await db.close();
       await parts.tracing.shutdown();
       clearTimeout(timer);

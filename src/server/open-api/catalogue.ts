@@ -4,6 +4,7 @@ import { ADMIN_JOBS_OPERATIONS, JOBS_SCHEMAS } from './admin-jobs-operations.js'
 import { ADMIN_SCHEMAS } from './admin-schemas.js';
 import { HEALTH_OPERATIONS } from './health-operations.js';
 import { KSERVE_OPERATIONS } from './kserve-operations.js';
+import { NOTIFICATION_SCHEMAS, NOTIFICATIONS_OPERATIONS } from './notifications-operations.js';
 import { OPENAI_OPERATIONS } from './openai-operations.js';
 import type { OperationDoc, Schema, Tag } from './operation-doc.js';
 import { SERVING_OPERATIONS } from './serving-operations.js';
@@ -17,13 +18,14 @@ import { WIRE_SCHEMAS } from './wire-schemas.js';
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   ...KSERVE_OPERATIONS, ...OPENAI_OPERATIONS, ...ADMIN_MODELS_OPERATIONS, ...SERVING_OPERATIONS,
   ...ACCESS_OPERATIONS, ...AUTH_OPERATIONS, ...HEALTH_OPERATIONS, ...ADMIN_JOBS_OPERATIONS,
+  ...NOTIFICATIONS_OPERATIONS,
 };
 
 /** The key of a route in `OPERATIONS`. */
 export const operationKey = (method: string, url: string): string => `${method.toUpperCase()} ${url}`;
 
 /** Every body the operations name (`components.schemas`). */
-export const SCHEMAS: Readonly<Record<string, Schema>> = { ...WIRE_SCHEMAS, ...ADMIN_SCHEMAS, ...JOBS_SCHEMAS };
+export const SCHEMAS: Readonly<Record<string, Schema>> = { ...WIRE_SCHEMAS, ...ADMIN_SCHEMAS, ...JOBS_SCHEMAS, ...NOTIFICATION_SCHEMAS };
 
 /** The tags, in the order the page shows them; the compiler keeps the list complete. */
 export const TAGS: Readonly<Record<Tag, string>> = {
@@ -33,6 +35,7 @@ export const TAGS: Readonly<Record<Tag, string>> = {
   'admin-serving': 'Remote servers behind models (breakers, server lists, Triton\'s model repository) and the response cache',
   'admin-access': 'API keys, users and the authentication audit trail',
   'admin-jobs': 'Scheduled jobs: built-in checks and operators\' retrain triggers, their runs, run now',
+  'admin-notifications': 'Notification channels (Slack, Discord, Telegram, email, signed webhooks), routing rules, test messages, delivery history',
   auth: 'Users\' own accounts: register, log in, refresh, log out, password; the JWKS',
   operations: 'Health for orchestrators, Prometheus metrics, /info',
 };

@@ -2,7 +2,7 @@
 export type Schema = Readonly<Record<string, unknown>>;
 
 /** The document's tags: one per API a client would read as a whole. */
-export type Tag = 'kserve-v2' | 'openai' | 'admin-models' | 'admin-serving' | 'admin-access' | 'admin-jobs' | 'auth' | 'operations';
+export type Tag = 'kserve-v2' | 'openai' | 'admin-models' | 'admin-serving' | 'admin-access' | 'admin-jobs' | 'admin-notifications' | 'auth' | 'operations';
 
 /** Which error body a route renders: the catalogue's `{error, code}`, or OpenAI's `{error: {message, type, param, code}}`. */
 export type ErrorShape = 'umbral' | 'openai';

@@ -3,8 +3,10 @@ import { accessMigration } from './0002-access.js';
 import { revokedSessionsMigration } from './0003-revoked-sessions.js';
 import { policiesMigration } from './0004-policies.js';
 import { predictionLogMigration } from './0005-prediction-log.js';
+import { notificationsMigration } from './0006-notifications.js';
 import { jobsMigration } from './0007-jobs.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration, jobsMigration];
+export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration,
+  notificationsMigration, jobsMigration];

@@ -24,6 +24,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { newPasswordEnvironment } = await import('../config/client-config.js');
     return runUsersCommand(command, { stdout: print, env: newPasswordEnvironment(), stdin: process.stdin });
   }
+  if (command.kind === 'predictions') {
+    const { runPredictionsCommand } = await import('./run-predictions-command.js');
+    return runPredictionsCommand(command, process.stdout);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

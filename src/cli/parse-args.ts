@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Errors } from '../errors/catalogue.js';
 import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
+import { parsePredictionsCommand, type PredictionsCommand } from './parse-predictions-args.js';
 
 /** What the command line asks for. */
 export type Command =
@@ -11,7 +12,8 @@ export type Command =
   | { readonly kind: 'migrate'; readonly configFile?: string }
   | ModelsCommand
   | KeysCommand
-  | UsersCommand;
+  | UsersCommand
+  | PredictionsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -24,6 +26,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'models') return parseModelsCommand(rest);
   if (command === 'keys') return parseKeysCommand(rest);
   if (command === 'users') return parseUsersCommand(rest);
+  if (command === 'predictions') return parsePredictionsCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;

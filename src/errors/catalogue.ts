@@ -190,6 +190,16 @@ export const Errors = {
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>
     `the database is unavailable (${detail}); retry later`),
 
+  // Feedback, live quality and the prediction export (docs/guides/monitoring.md)
+  predictionNotFound: define('UMBRAL_ERR_PREDICTION_NOT_FOUND', { status: 404 }, (model: string, requestId: string) =>
+    `model '${model}' has no logged prediction with request id '${requestId}'; feedback attaches only to logged predictions: `
+    + 'the request id is the x-request-id of the answer, the policy\'s prediction_log.sample_rate decides which requests are logged '
+    + '(a request that was not sampled takes no feedback), and records older than prediction_log.retention_days are gone'),
+  labelTypeMismatch: define('UMBRAL_ERR_LABEL_TYPE_MISMATCH', { status: 400 }, (requestId: string, expected: string) =>
+    `the label of request id '${requestId}' is not ${expected}; send that`),
+  feedbackBatchTooLarge: define('UMBRAL_ERR_FEEDBACK_BATCH_TOO_LARGE', { status: 413 }, (count: number, limit: number) =>
+    `a feedback batch holds ${count} items, over the limit of ${limit} per call; split it`),
+
   // Remote upstreams (kserve, openai backends)
   upstreamRejected: define('UMBRAL_ERR_UPSTREAM_REJECTED', { status: 400 }, (model: string, detail: string) =>
     `the upstream of model '${model}' refused the request: ${detail}; fix the request`),

@@ -36,6 +36,7 @@ import { ModelStatistics } from '../inference/statistics/model-statistics.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
+import { openLiveQuality } from '../mlops/quality/open-live-quality.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -172,9 +173,11 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
   });
+  // The lead wires `pending` to the prediction log's flush, and `quality.monitor.refresh` to the scheduler.
+  const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, ...config.quality });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();

@@ -55,10 +55,16 @@ async function* chunks(format: ExportFormat, first: IteratorResult<ExportedPredi
 function time(text: string | undefined, name: string): Date | undefined {
   if (text === undefined || text === '') return undefined;
   const parsed = ISO_TIME.test(text) ? new Date(text) : undefined;
-  if (!parsed || Number.isNaN(parsed.getTime())) {
+  if (!parsed || Number.isNaN(parsed.getTime()) || !realDay(text)) {
     throw Errors.invalidRequest(name, `'${text}' is not an ISO 8601 time; give a date (2026-01-31) or a date-time with an offset (2026-01-31T12:00:00Z)`);
   }
   return parsed;
+}
+
+/** Date parses 2026-02-30 as March 2nd: the day must exist in its month. */
+function realDay(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 }
 
 /** `format`, else what Accept asks for (text/csv, application/x-ndjson), else JSON lines. */

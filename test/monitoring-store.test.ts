@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { isUmbralError } from '../src/errors/umbral-error.js';
 import { readPredictionPages, type ExportedPrediction } from '../src/mlops/prediction-export/prediction-pages.js';
 import { openLiveQuality, type LiveQuality } from '../src/mlops/quality/open-live-quality.js';
-import { prunePredictions } from '../src/mlops/retention/prune-predictions.js';
+import { prunePredictions, retentionDaysFrom } from '../src/mlops/retention/prune-predictions.js';
 import { manifestSchema } from '../src/model/manifest.js';
 import { SqlRegistry } from '../src/registry/sql-registry.js';
 import type { Database } from '../src/store/database.js';
@@ -42,11 +42,12 @@ function monitoringStore(name: string, open: () => Promise<{ db: Database; drop:
     let db: Database;
     let drop: () => Promise<void>;
     let live: LiveQuality;
+    let registry: SqlRegistry;
     const metrics = new MetricsRegistry();
 
     before(async () => {
       ({ db, drop } = await open());
-      const registry = new SqlRegistry(db);
+      registry = new SqlRegistry(db);
       for (const [model, manifest] of [
         ['clf', { outputs: [{ name: 'probabilities' }], labels: { probabilities: ['ham', 'spam'] } }],
         ['reg', { task: { type: 'regression' }, outputs: [{ name: 'y' }] }],
@@ -148,7 +149,11 @@ function monitoringStore(name: string, open: () => Promise<{ db: Database; drop:
     });
 
     it('prunes records past their model\'s retention, with their labels', async () => {
-      const summary = await prunePredictions(db, now, (model) => (model === 'reg' ? 7 : undefined));
+      await registry.setPolicy('reg', { prediction_log: { sample_rate: 1, retention_days: 7 } }, 'test');
+      await registry.setPolicy('clf', { prediction_log: { sample_rate: 1 } }, 'test');
+      const retention = await retentionDaysFrom(registry);
+      assert.deepEqual([retention('reg'), retention('clf'), retention('rank')], [7, undefined, undefined]);
+      const summary = await prunePredictions(db, now, retention);
       assert.match(summary, /^1 prediction\(s\) and 1 label\(s\) past retention deleted \(reg 1\)$/);
       const left = await db.query<{ request_id: string }>(`SELECT request_id FROM umbral_predictions WHERE model = 'reg' ORDER BY request_id`);
       assert.deepEqual(left.map((r) => r.request_id), ['r1', 'r2']);

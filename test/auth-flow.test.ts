@@ -18,7 +18,7 @@ describe('users, tokens and keys against the real server', () => {
     const me = await call(server, 'GET', '/auth/me', { credential: tokens.accessToken });
     assert.equal(me.status, 200);
     assert.deepEqual({ kind: me.body.kind, name: me.body.name, role: me.body.role }, { kind: 'user', name: 'alice', role: 'operator' });
-    assert.deepEqual(me.body.permissions, ['admin:read', 'admin:write', 'infer']);
+    assert.deepEqual(me.body.permissions, ['admin:read', 'admin:write', 'feedback', 'infer']);
 
     const refreshed = await call(server, 'POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
     assert.equal(refreshed.status, 200);

@@ -2,7 +2,7 @@
  * What a credential may do. Every route declares one `RouteAccess`; a principal holds a set of
  * permissions (from its role, or from an API key's scopes). docs/guides/access-control.md.
  */
-export const PERMISSIONS = ['infer', 'admin:read', 'admin:write', 'access:admin'] as const;
+export const PERMISSIONS = ['infer', 'admin:read', 'admin:write', 'access:admin', 'feedback'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What a route needs: a permission, any valid credential, or nothing at all. */
@@ -13,8 +13,8 @@ export type Role = (typeof ROLES)[number];
 
 /** The permission matrix; the compiler keeps it complete for every role. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['infer', 'admin:read', 'admin:write', 'access:admin'],
-  operator: ['infer', 'admin:read', 'admin:write'],
+  admin: ['infer', 'admin:read', 'admin:write', 'access:admin', 'feedback'],
+  operator: ['infer', 'admin:read', 'admin:write', 'feedback'],
   viewer: ['admin:read'],
   client: ['infer'],
 };
@@ -25,6 +25,7 @@ export const PERMISSION_DOCS: Readonly<Record<Permission, string>> = {
   'admin:read': 'read the registry, `/info` and `/metrics`',
   'admin:write': 'change the registry: upload, delete, alias, promote, rollback, reload',
   'access:admin': 'manage API keys and users, read the authentication audit trail',
+  feedback: 'post ground-truth labels for logged predictions (`POST /admin/models/{m}/feedback`), nothing else: for labelling jobs',
 };
 
 export function isPermission(value: unknown): value is Permission {

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
 import { request, type FormData } from 'undici';
 import type { ClientConfig } from '../config/client-config.js';
 import { UMBRAL_VERSION } from '../version.js';
@@ -31,6 +32,20 @@ export class AdminClient {
   /** POSTs a multipart form (its file parts are streamed as undici reads them). */
   upload(path: string, form: FormData): Promise<unknown> {
     return this.send('POST', path, { body: form });
+  }
+
+  /** GETs a streamed answer (`accept`: its media type); resolves the body to read, or throws the server's error. */
+  async download(path: string, accept: string): Promise<Readable> {
+    const headers: Record<string, string> = { accept, 'user-agent': `umbral-cli/${UMBRAL_VERSION}` };
+    if (this.config.apiKey !== undefined) headers.authorization = `Bearer ${this.config.apiKey}`;
+    let response;
+    try {
+      response = await request(`${this.config.url}${path}`, { method: 'GET', headers });
+    } catch (error) {
+      throw this.transportError(error);
+    }
+    if (response.statusCode >= 200 && response.statusCode <= 299) return response.body;
+    throw serverError(response.statusCode, parseJson(await response.body.text()));
   }
 
   private async send(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, init: { body?: string | FormData; contentType?: string }): Promise<unknown> {

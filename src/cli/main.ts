@@ -32,6 +32,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runNotificationsCommand } = await import('./run-notifications-command.js');
     return runNotificationsCommand(command, print);
   }
+  if (command.kind === 'predictions') {
+    const { runPredictionsCommand } = await import('./run-predictions-command.js');
+    return runPredictionsCommand(command, process.stdout);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

@@ -106,7 +106,7 @@ describe('parseCommand: keys', () => {
     rejects(['keys', 'revoke', ''], /ID must not be empty/);
     rejects(['keys', 'create', '--scope', 'infer'], /needs --name NAME/);
     rejects(['keys', 'create', '--name', '', '--scope', 'infer'], /needs --name NAME/);
-    rejects(['keys', 'create', '--name', 'n'], /needs --scope S \(one or more of infer, admin:read, admin:write, access:admin\)/);
+    rejects(['keys', 'create', '--name', 'n'], /needs --scope S \(one or more of infer, admin:read, admin:write, access:admin, feedback\)/);
     rejects(['keys', 'create', '--name', 'n', '--scope', 'admin'], /unknown scope 'admin'; give infer, admin:read/);
     rejects(['keys', 'create', '--name', 'n', '--scope', 'infer,'], /unknown scope ''/);
     rejects(['keys', 'create', '--name', 'n', '--scope'], /keys create: Option '--scope <value>' argument missing/);

@@ -4,6 +4,7 @@ import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersComman
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 import { parseJobsCommand, type JobsCommand } from './parse-jobs-args.js';
 import { parseNotificationsCommand, type NotificationsCommand } from './parse-notifications-args.js';
+import { parsePredictionsCommand, type PredictionsCommand } from './parse-predictions-args.js';
 
 /** What the command line asks for. */
 export type Command =
@@ -15,7 +16,8 @@ export type Command =
   | KeysCommand
   | UsersCommand
   | JobsCommand
-  | NotificationsCommand;
+  | NotificationsCommand
+  | PredictionsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -29,6 +31,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'keys') return parseKeysCommand(rest);
   if (command === 'users') return parseUsersCommand(rest);
   if (command === 'jobs') return parseJobsCommand(rest);
+  if (command === 'predictions') return parsePredictionsCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
   if (command === 'notifications') return parseNotificationsCommand(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);

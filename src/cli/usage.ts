@@ -31,6 +31,8 @@ Usage:
   umbral notifications rules list | add --event TYPE… --channel NAME [--model M] | remove ID
   umbral notifications test CHANNEL
   umbral notifications deliveries [--status pending|delivered|dead] [--channel C] [--type T] [--model M] [--limit N]
+  umbral predictions export --model M [--from TIME] [--to TIME] [--version V] [--format jsonl|csv]
+                            [--output FILE]
   umbral --help
   umbral --version
 
@@ -69,7 +71,8 @@ keys commands (talk to a running server's admin API; need the access:admin permi
 keys create options:
   --name NAME     what the key is for
   --scope S       what it may do, repeated or comma-separated: infer, admin:read, admin:write,
-                  access:admin; a key can only be given scopes the caller's own credential holds
+                  access:admin, feedback (post labels only); a key can only be given scopes the
+                  caller's own credential holds
   --model M       restrict it to model M (repeat for more); without it, every model
   --expires WHEN  a duration (30d, 12h), a date (2027-01-31, midnight UTC) or a date-time with an
                   offset (2027-01-31T12:00:00Z); without it, the key does not expire
@@ -105,7 +108,13 @@ notifications commands (talk to a running server's admin API; admin:read to list
   test            send a test message to CHANNEL and wait for its delivery (exit 1 unless delivered)
   deliveries      the delivery history, newest first: status, tries, last error
 
-models, keys, users, jobs and notifications options:
+predictions export (talks to a running server's admin API; needs admin:read):
+  streams M's prediction log, oldest first, each record with its feedback label, as JSON lines
+  (default) or CSV, to stdout or --output FILE (-o; written whole or not at all); --from and --to
+  are ISO 8601 times (2026-01-31, 2026-01-31T12:00:00Z), from inclusive, to exclusive; --version
+  keeps one version's records
+
+models, keys, users, jobs, notifications and predictions options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)

@@ -198,6 +198,12 @@ export const SETTINGS = {
     secretKey: setting('UMBRAL_NOTIFICATIONS_SECRET_KEY', z.string(), '',
       'Key that encrypts channel secrets at rest (AES-256-GCM), 32+ characters; replicas on one PostgreSQL must share it. Empty = a key generated in DATA_DIR/notifications.key (mode 0600).', true),
   },
+  quality: {
+    windows: setting('UMBRAL_QUALITY_WINDOWS', z.array(z.string().regex(/^[1-9]\d{0,4}[mhd]$/, 'a window is a number and a unit: 30m, 1h, 24h, 7d')).min(1).max(8), ['1h', '24h'],
+      'Rolling windows of live quality (feedback joined with the prediction log), by the time of the prediction: umbral_quality{window} and GET /admin/models/{m}/quality.'),
+    maxRows: setting('UMBRAL_QUALITY_MAX_ROWS', z.number().int().min(100).max(10_000_000), 50_000,
+      'Most labelled predictions one version\'s quality is computed from per window, the newest first (bounds the work and memory of a refresh).'),
+  },
   log: {
     level: setting('UMBRAL_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info',
       'Least severe log level written (silent writes nothing).'),

@@ -216,6 +216,15 @@ export const Errors = {
     `job '${name}' is built in and cannot be removed; jobs.enabled=false stops every job of a replica`),
   jobBusy: define('UMBRAL_ERR_JOB_BUSY', { status: 409 }, (name: string) =>
     `job '${name}' is still running (its run is in GET /admin/jobs/${name}/runs); try again when it has finished`),
+  // Feedback, live quality and the prediction export (docs/guides/monitoring.md)
+  predictionNotFound: define('UMBRAL_ERR_PREDICTION_NOT_FOUND', { status: 404 }, (model: string, requestId: string) =>
+    `model '${model}' has no logged prediction with request id '${requestId}'; feedback attaches only to logged predictions: `
+    + 'the request id is the x-request-id of the answer, the policy\'s prediction_log.sample_rate decides which requests are logged '
+    + '(a request that was not sampled takes no feedback), and records older than prediction_log.retention_days are gone'),
+  labelTypeMismatch: define('UMBRAL_ERR_LABEL_TYPE_MISMATCH', { status: 400 }, (requestId: string, expected: string) =>
+    `the label of request id '${requestId}' is not ${expected}; send that`),
+  feedbackBatchTooLarge: define('UMBRAL_ERR_FEEDBACK_BATCH_TOO_LARGE', { status: 413 }, (count: number, limit: number) =>
+    `a feedback batch holds ${count} items, over the limit of ${limit} per call; split it`),
 
   // Remote upstreams (kserve, openai backends)
   upstreamRejected: define('UMBRAL_ERR_UPSTREAM_REJECTED', { status: 400 }, (model: string, detail: string) =>

@@ -45,6 +45,9 @@ import { kserveExtensionRoutes } from './routes/kserve-extensions.js';
 import { kserveV2Routes } from './routes/kserve-v2.js';
 import { kserveGenerateRoutes } from './routes/kserve-generate.js';
 import { operationsRoutes } from './routes/operations.js';
+import type { LiveQuality } from '../mlops/quality/open-live-quality.js';
+import { adminFeedbackRoutes } from './routes/admin-feedback.js';
+import { adminPredictionsRoutes } from './routes/admin-predictions.js';
 
 /** How often the HTTP server looks for connections past their header or request timeout. */
 const CONNECTIONS_CHECK_MS = 1_000;
@@ -74,6 +77,8 @@ export interface AppDeps {
   readonly jobs: JobScheduler;
   /** Notification channels, rules, test messages and delivery history. */
   readonly notifications: NotificationAdmin;
+  /** Feedback and live quality (docs/guides/monitoring.md). */
+  readonly quality: LiveQuality;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -143,5 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { accounts: access.accounts, jwks: () => access.tokens.jwks() });
   await app.register(adminAccessRoutes, { ...access, db: deps.db });
   await app.register(adminNotificationsRoutes, { notifications: deps.notifications });
+  await app.register(adminFeedbackRoutes, { quality: deps.quality, registry: deps.registry });
+  await app.register(adminPredictionsRoutes, { db: deps.db, registry: deps.registry });
   return app;
 }

@@ -41,6 +41,7 @@ import { openPredictionLog } from '../mlops/prediction-log/open-prediction-log.j
 import type { PredictionLog } from '../mlops/prediction-log/prediction-log.js';
 import { toUmbral } from './grpc/rpc-status.js';
 import { openNotifications, type Notifications } from '../mlops/notifications/open-notifications.js';
+import { openLiveQuality } from '../mlops/quality/open-live-quality.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -198,10 +199,12 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
   });
+  // The lead wires `pending` to the prediction log's flush, and `quality.monitor.refresh` to the scheduler.
+  const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, ...config.quality });
   let app: FastifyInstance;
   try {
     app = await buildApp({
-      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness,
+      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {

@@ -5,6 +5,7 @@ import { ADMIN_SCHEMAS } from './admin-schemas.js';
 import { HEALTH_OPERATIONS } from './health-operations.js';
 import { KSERVE_OPERATIONS } from './kserve-operations.js';
 import { NOTIFICATION_SCHEMAS, NOTIFICATIONS_OPERATIONS } from './notifications-operations.js';
+import { MONITORING_OPERATIONS } from './monitoring-operations.js';
 import { OPENAI_OPERATIONS } from './openai-operations.js';
 import type { OperationDoc, Schema, Tag } from './operation-doc.js';
 import { SERVING_OPERATIONS } from './serving-operations.js';
@@ -18,7 +19,7 @@ import { WIRE_SCHEMAS } from './wire-schemas.js';
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   ...KSERVE_OPERATIONS, ...OPENAI_OPERATIONS, ...ADMIN_MODELS_OPERATIONS, ...SERVING_OPERATIONS,
   ...ACCESS_OPERATIONS, ...AUTH_OPERATIONS, ...HEALTH_OPERATIONS, ...ADMIN_JOBS_OPERATIONS,
-  ...NOTIFICATIONS_OPERATIONS,
+  ...NOTIFICATIONS_OPERATIONS, ...MONITORING_OPERATIONS,
 };
 
 /** The key of a route in `OPERATIONS`. */

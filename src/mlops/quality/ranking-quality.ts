@@ -1,0 +1,33 @@
+/** One labelled row of a ranking model: the ids it ranked, best first, and the ids that were relevant. */
+export interface RankingPair {
+  readonly ranked: readonly string[];
+  readonly relevant: readonly string[];
+}
+
+export interface RankingQuality {
+  /** Share of rows whose top `k` holds at least one relevant id. */
+  readonly hitRate: number;
+  /** Mean NDCG@k with binary relevance; a row with no relevant id scores 0. */
+  readonly ndcg: number;
+}
+
+/**
+ * Hit rate@k and NDCG@k of `pairs`. DCG sums 1 / log2(position + 1) over the relevant ids among
+ * the first k (positions from 1); the ideal DCG puts min(|relevant|, k) relevant ids first.
+ */
+export function rankingQuality(pairs: readonly RankingPair[], k: number): RankingQuality {
+  let hits = 0;
+  let ndcgSum = 0;
+  for (const { ranked, relevant } of pairs) {
+    const wanted = new Set(relevant);
+    const top = ranked.slice(0, k);
+    let dcg = 0;
+    top.forEach((id, i) => { if (wanted.has(id)) dcg += 1 / Math.log2(i + 2); });
+    let ideal = 0;
+    for (let i = 0; i < Math.min(wanted.size, k); i++) ideal += 1 / Math.log2(i + 2);
+    if (dcg > 0) hits++;
+    ndcgSum += ideal === 0 ? 0 : dcg / ideal;
+  }
+  const n = pairs.length;
+  return { hitRate: n === 0 ? 0 : hits / n, ndcg: n === 0 ? 0 : ndcgSum / n };
+}

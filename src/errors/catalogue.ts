@@ -185,6 +185,10 @@ export const Errors = {
     `the manifest is invalid: ${problems.join('; ')}`),
   versionLoadFailed: define('UMBRAL_ERR_VERSION_LOAD_FAILED', { status: 422 }, (model: string, version: string, detail: string) =>
     `version ${version} of model '${model}' failed to load, the serving version is unchanged: ${detail}`),
+  referenceInvalid: define('UMBRAL_ERR_REFERENCE_INVALID', { status: 400 }, (detail: string) =>
+    `the reference dataset is refused (${detail}); send JSON lines, one {"inputs": [...]} per line with KServe v2 input tensors (optionally "outputs": [...])`),
+  referenceTooLarge: define('UMBRAL_ERR_REFERENCE_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
+    `the reference dataset is larger than the limit of ${limitBytes} bytes (drift.maxReferenceBytes); send a sample of it (at most drift.referenceValues values per feature are kept anyway)`),
   storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
     `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>

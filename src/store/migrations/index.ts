@@ -3,7 +3,8 @@ import { accessMigration } from './0002-access.js';
 import { revokedSessionsMigration } from './0003-revoked-sessions.js';
 import { policiesMigration } from './0004-policies.js';
 import { predictionLogMigration } from './0005-prediction-log.js';
+import { driftMigration } from './0008-drift.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration];
+export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration, driftMigration];

@@ -11,6 +11,8 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ModelAdmin } from '../control/model-admin.js';
+import type { DriftMonitor } from '../mlops/drift/drift-monitor.js';
+import { adminDriftRoutes } from './routes/admin-drift.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
 import type { Database } from '../store/database.js';
@@ -66,6 +68,8 @@ export interface AppDeps {
   readonly db: Database;
   readonly access: Access;
   readonly cache: ResponseCache;
+  /** Drift references and scores (docs/guides/drift.md). */
+  readonly drift: DriftMonitor;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -123,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(kserveExtensionRoutes, deps);
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
+  await app.register(adminDriftRoutes, { drift: deps.drift, maxReferenceBytes: config.drift.maxReferenceBytes });
   const { llmObserver } = deps;
   await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {

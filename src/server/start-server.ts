@@ -36,6 +36,7 @@ import { ModelStatistics } from '../inference/statistics/model-statistics.js';
 import { Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { StoreMonitor } from '../store/store-monitor.js';
+import { DriftMonitor } from '../mlops/drift/drift-monitor.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -172,9 +173,14 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
   });
+  // Drift checks run as a scheduled job (drift.check), never on the request path; `drift.alert` events: NO_EVENTS until notifications are wired.
+  const drift = new DriftMonitor({
+    db, registry: parts.registry, metrics: metrics.registry, logger,
+    limits: { maxElements: config.limits.maxElements, referenceValues: config.drift.referenceValues, maxWindowRows: config.drift.maxWindowRows },
+  });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness });
+    app = await buildApp({ ...parts, cache: parts.cache.cache, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, drift });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();

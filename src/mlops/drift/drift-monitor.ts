@@ -69,11 +69,13 @@ export class DriftMonitor {
    * One round of checks, as a scheduled job runs it (`Job.run`: `({ due, signal }) => monitor.check(due, { signal })`):
    * every model whose policy turns drift on and whose `drift.schedule` has a run due since its last
    * check (claimed in the database: one replica checks it), every version of it that served in the
-   * window. Resolves to a one-line summary; a model that fails is logged and the round goes on.
+   * window. Resolves to a one-line summary. A model whose check fails is logged and the others are
+   * checked; then the run throws, naming it (a failed run).
    */
   async check(now: Date, options: CheckOptions = {}): Promise<string> {
     let models = 0;
     const outcomes: VersionOutcome[] = [];
+    const failed: string[] = [];
     for (const { model, settings } of await this.#watched(options.model)) {
       if (options.signal?.aborted) break;
       if (!options.force && !(await this.#store.claimRun(model, dueTime(settings.schedule, now, this.deps.logger, model), now))) continue;
@@ -85,12 +87,15 @@ export class DriftMonitor {
             model, version, settings, now, this.deps.limits.maxWindowRows));
         }
       } catch (error) {
+        failed.push(model);
         this.deps.logger.error({ err: error, model }, 'drift check of a model failed; the others go on');
       }
     }
     if (models > 0) this.#gauge.update(await this.#store.scores({ since: new Date(Date.now() - GAUGE_HORIZON_MS) }));
     const scored = outcomes.filter((o) => o.outcome === 'scored').length;
     const alerts = outcomes.reduce((sum, o) => sum + o.alerts, 0);
+    // A failed run (the scheduler records it and reports job.failed), once the other models were checked.
+    if (failed.length > 0) throw Errors.internal(`the drift check of ${failed.join(', ')} failed (the causes are in the log); ${alerts} alert(s) raised for the others`);
     return `${models} model${models === 1 ? '' : 's'} checked, ${scored} version${scored === 1 ? '' : 's'} scored, ${alerts} alert${alerts === 1 ? '' : 's'}`;
   }
 

@@ -128,7 +128,7 @@ export class DriftStore {
    */
   async recordScores(model: string, check: VersionCheck, scores: readonly FeatureScore[]): Promise<Transitions> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STATE_LOCK, `${model}\u0000${check.version}`]);
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STATE_LOCK, `${model}/${check.version}`]);
       const previous = new Map((await states(tx, model, check.version)).map((s) => [stateKey(s.feature, s.method), s]));
       const result = alertTransitions(previous, scores, check.checkedAt);
       for (const s of result.states) {

@@ -1,4 +1,5 @@
 import { ACCESS_OPERATIONS, AUTH_OPERATIONS } from './access-operations.js';
+import { ADMIN_DRIFT_OPERATIONS } from './admin-drift-operations.js';
 import { ADMIN_MODELS_OPERATIONS } from './admin-models-operations.js';
 import { ADMIN_SCHEMAS } from './admin-schemas.js';
 import { HEALTH_OPERATIONS } from './health-operations.js';
@@ -15,7 +16,7 @@ import { WIRE_SCHEMAS } from './wire-schemas.js';
  */
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   ...KSERVE_OPERATIONS, ...OPENAI_OPERATIONS, ...ADMIN_MODELS_OPERATIONS, ...SERVING_OPERATIONS,
-  ...ACCESS_OPERATIONS, ...AUTH_OPERATIONS, ...HEALTH_OPERATIONS,
+  ...ACCESS_OPERATIONS, ...AUTH_OPERATIONS, ...HEALTH_OPERATIONS, ...ADMIN_DRIFT_OPERATIONS,
 };
 
 /** The key of a route in `OPERATIONS`. */

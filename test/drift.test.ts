@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { Registry as MetricsRegistry } from 'prom-client';
 import { loadConfig } from '../src/config/load-config.js';
@@ -58,6 +59,14 @@ describe('drift references over HTTP', () => {
     const drift = await (await fetch(`${server.url}/admin/models/echo/drift`)).json() as { settings: unknown; versions: Array<Record<string, unknown>> };
     assert.equal(drift.settings, null, 'no drift policy yet');
     assert.equal((drift.versions[0]?.reference as Record<string, unknown>).source, 'dataset');
+
+    const gzipped = await put(`${server.url}/admin/models/echo/versions/1/reference`, gzipSync(text), { 'content-encoding': 'gzip' });
+    assert.equal(gzipped.status, 201);
+    assert.equal((await gzipped.json() as { rows: number }).rows, 60);
+    // Over the limit once inflated, though small as sent.
+    const bomb = await put(`${server.url}/admin/models/echo/versions/1/reference`, gzipSync(text.repeat(10)), { 'content-encoding': 'gzip' });
+    assert.equal(bomb.status, 413);
+    assert.equal(bomb.headers.get('x-umbral-error-code'), 'UMBRAL_ERR_REFERENCE_TOO_LARGE');
   });
 
   it('refuses a dataset that is not JSON lines, names inputs the version lacks, or is too large, with a code', async () => {

@@ -13,15 +13,17 @@ export const GAUGE_HORIZON_MS = 24 * 3_600_000;
  * the last day. Its values come from the scores table, not from this process's own checks: a check
  * runs on one replica (the scheduler's), and every replica shows the same scores. A scrape re-reads
  * the table when its copy is older than 15 s, waiting 1 s at most (a database outage never stalls
- * /metrics); a check made here updates the copy at once.
+ * /metrics, and is logged once); a check made here updates the copy at once.
  */
 export class DriftGauge {
   readonly #gauge: Gauge<'model' | 'version' | 'feature' | 'method'>;
   #scores: readonly StoredScore[] = [];
   #loadedAt = Number.NEGATIVE_INFINITY;
   #loading: Promise<void> | undefined;
+  #failing = false;
 
-  constructor(registry: Registry, private readonly load: (since: Date) => Promise<StoredScore[]>, private readonly onError: (error: unknown) => void) {
+  constructor(registry: Registry, private readonly load: (since: Date) => Promise<StoredScore[]>, private readonly onError: (error: unknown) => void,
+    private readonly refreshMs = REFRESH_MS) {
     this.#gauge = new Gauge({
       name: 'umbral_drift_score',
       help: 'Latest drift score of a feature of a model version against its reference: method psi (population stability index) or ks (Kolmogorov–Smirnov statistic).',
@@ -40,9 +42,14 @@ export class DriftGauge {
   }
 
   async #collect(): Promise<void> {
-    if (Date.now() - this.#loadedAt > REFRESH_MS) {
+    if (Date.now() - this.#loadedAt > this.refreshMs) {
       this.#loading ??= this.load(new Date(Date.now() - GAUGE_HORIZON_MS))
-        .then((scores) => this.update(scores), this.onError)
+        .then((scores) => { this.#failing = false; this.update(scores); }, (error: unknown) => {
+          // One log line per outage, and the next try a refresh period later: scrapes come often.
+          this.#loadedAt = Date.now();
+          if (!this.#failing) this.onError(error);
+          this.#failing = true;
+        })
         .finally(() => { this.#loading = undefined; });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.#loading, new Promise<void>((resolve) => { timer = setTimeout(resolve, SCRAPE_WAIT_MS); })]);

@@ -175,6 +175,14 @@ export const SETTINGS = {
     spillAfterMs: setting('UMBRAL_PREDICTION_LOG_SPILL_AFTER_MS', z.number().int().min(0), 5_000,
       'How long failed writes are retried before predictions go to the spill file (sooner when the queue is half full).'),
   },
+  drift: {
+    maxReferenceBytes: setting('UMBRAL_DRIFT_MAX_REFERENCE_BYTES', positiveInt, 64 * 1024 ** 2,
+      'Largest reference dataset PUT /admin/models/{m}/versions/{v}/reference takes; larger gets 413 (docs/guides/drift.md).'),
+    referenceValues: setting('UMBRAL_DRIFT_REFERENCE_VALUES', z.number().int().min(100).max(1_000_000), 10_000,
+      'Values kept per feature of a drift reference (a seeded uniform sample of the dataset or predictions beyond it).'),
+    maxWindowRows: setting('UMBRAL_DRIFT_MAX_WINDOW_ROWS', z.number().int().min(100).max(1_000_000), 10_000,
+      'Most logged predictions one drift check reads per version and window (the latest ones): bounds the work of a check.'),
+  },
   tracing: {
     exporter: setting('UMBRAL_TRACING', z.enum(['none', 'otlp', 'console']), 'none',
       'OpenTelemetry traces: none (off), otlp (OTLP/HTTP JSON to tracing.otlpUrl), or console (standard error, for a look while developing).'),

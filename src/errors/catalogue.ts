@@ -198,6 +198,11 @@ export const Errors = {
     `no notification rule with id '${id}'; list them with GET /admin/notifications/rules`),
   deliveryNotFound: define('UMBRAL_ERR_DELIVERY_NOT_FOUND', { status: 404 }, (id: string) =>
     `no notification delivery with id '${id}'; list them with GET /admin/notifications/deliveries`),
+  // Drift references (docs/guides/drift.md)
+  referenceInvalid: define('UMBRAL_ERR_REFERENCE_INVALID', { status: 400 }, (detail: string) =>
+    `the reference dataset is refused (${detail}); send JSON lines, one {"inputs": [...]} per line with KServe v2 input tensors (optionally "outputs": [...])`),
+  referenceTooLarge: define('UMBRAL_ERR_REFERENCE_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
+    `the reference dataset is larger than the limit of ${limitBytes} bytes (drift.maxReferenceBytes); send a sample of it (at most drift.referenceValues values per feature are kept anyway)`),
   storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
     `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>

@@ -14,6 +14,8 @@ import type { ModelAdmin } from '../control/model-admin.js';
 import type { JobScheduler } from '../control/jobs/job-scheduler.js';
 import type { NotificationAdmin } from '../mlops/notifications/notification-admin.js';
 import { adminNotificationsRoutes } from './routes/admin-notifications.js';
+import type { DriftMonitor } from '../mlops/drift/drift-monitor.js';
+import { adminDriftRoutes } from './routes/admin-drift.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
 import type { Database } from '../store/database.js';
@@ -79,6 +81,8 @@ export interface AppDeps {
   readonly notifications: NotificationAdmin;
   /** Feedback and live quality (docs/guides/monitoring.md). */
   readonly quality: LiveQuality;
+  /** Drift references and scores (docs/guides/drift.md). */
+  readonly drift: DriftMonitor;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -137,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminModelsRoutes, { ...deps, maxArtifactBytes: config.registry.maxArtifactBytes });
   await app.register(adminPolicyRoutes, deps);
   await app.register(adminJobsRoutes, deps);
+  await app.register(adminDriftRoutes, { drift: deps.drift, maxReferenceBytes: config.drift.maxReferenceBytes });
   const { llmObserver } = deps;
   await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {

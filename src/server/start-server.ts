@@ -42,6 +42,9 @@ import type { PredictionLog } from '../mlops/prediction-log/prediction-log.js';
 import { toUmbral } from './grpc/rpc-status.js';
 import { openNotifications, type Notifications } from '../mlops/notifications/open-notifications.js';
 import { openLiveQuality } from '../mlops/quality/open-live-quality.js';
+import { DriftMonitor } from '../mlops/drift/drift-monitor.js';
+import { driftCheckJob } from '../control/jobs/drift-check-job.js';
+import { predictionRetentionJob, qualityWindowJob } from '../control/jobs/monitoring-jobs.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -199,12 +202,19 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
   });
-  // The lead wires `pending` to the prediction log's flush, and `quality.monitor.refresh` to the scheduler.
-  const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, ...config.quality });
+  const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, pending: predictionLog, ...config.quality });
+  // Drift checks and quality windows run as scheduled jobs, never on the request path.
+  const drift = new DriftMonitor({
+    db, registry: parts.registry, metrics: metrics.registry, logger, events: parts.notifications.sink,
+    limits: { maxElements: config.limits.maxElements, referenceValues: config.drift.referenceValues, maxWindowRows: config.drift.maxWindowRows },
+  });
+  parts.jobs.register(driftCheckJob(drift));
+  parts.jobs.register(qualityWindowJob(quality.monitor));
+  parts.jobs.register(predictionRetentionJob(db, parts.registry));
   let app: FastifyInstance;
   try {
     app = await buildApp({
-      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality,
+      ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality, drift,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {

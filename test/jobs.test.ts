@@ -23,7 +23,10 @@ describe('scheduled jobs through the admin API and the CLI', () => {
     assert.match(added.stdout, /added job retrain; next run \d{4}-\d\d-\d\dT03:00:00\.000Z/);
 
     const listed = await runCli(['jobs', 'list'], env);
-    assert.match(listed.stdout, /^NAME\s+KIND\s+SCHEDULE\s+NEXT RUN\s+LAST RUN\nretrain\s+operator\s+0 3 \* \* \*/);
+    assert.match(listed.stdout, /^NAME\s+KIND\s+SCHEDULE\s+NEXT RUN\s+LAST RUN\n/);
+    assert.match(listed.stdout, /^retrain\s+operator\s+0 3 \* \* \*/m);
+    // The server's own jobs are listed beside the operator's.
+    for (const builtIn of ['drift-check', 'quality-window', 'prediction-retention']) assert.match(listed.stdout, new RegExp(`^${builtIn}\\s+built-in`, 'm'));
 
     const started = await runCli(['jobs', 'run', 'retrain'], env);
     assert.equal(started.code, 0, started.stderr);

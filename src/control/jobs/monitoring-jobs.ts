@@ -9,7 +9,8 @@ export function qualityWindowJob(monitor: Pick<QualityMonitor, 'refresh'>, sched
   return {
     name: 'quality-window', schedule,
     description: 'live quality per model, version and window, from feedback joined with the prediction log',
-    run: ({ due }) => monitor.refresh(due),
+    // Windows end when the run starts, not at its due time (a manual run's due time is rounded to the second).
+    run: () => monitor.refresh(new Date()),
   };
 }
 

@@ -33,6 +33,7 @@ export function summarizePrediction(task: Task, outputs: readonly Tensor[], labe
   const rows = output.shape.length === 1 ? 1 : output.shape[0] ?? 0;
   const width = rows === 0 ? 0 : elementsOf(output) / rows;
   if (task.type === 'ranking') return ranked(output, rows, width, task.k ?? RANK_DEFAULT_K);
+  if (task.type === 'classification' && Array.isArray(output.data)) return fromClassification(output.data, rows, width);
   const values = numericValues(output);
   if (!values) return undefined;
   const result: RowPrediction[] = [];
@@ -51,6 +52,20 @@ export function summarizePrediction(task: Task, outputs: readonly Tensor[], labe
   }
   return result;
 }
+
+/** Triton's classification extension answered "score:index[:label]" strings, best first per row: the first of each row is the prediction. */
+function fromClassification(data: ReadonlyArray<string | Uint8Array>, rows: number, width: number): RowPrediction[] | undefined {
+  const result: RowPrediction[] = [];
+  for (let row = 0; row < rows; row++) {
+    const top = data[row * width];
+    const match = typeof top === 'string' ? CLASSIFICATION.exec(top) : null;
+    if (!match) return undefined;
+    result.push({ class: match[3] ?? Number(match[2]), score: Number(match[1]) });
+  }
+  return result;
+}
+
+const CLASSIFICATION = /^([^:]+):(\d+)(?::(.*))?$/;
 
 function ranked(output: Tensor, rows: number, width: number, k: number): RowPrediction[] {
   const result: RowPrediction[] = [];

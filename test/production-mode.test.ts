@@ -24,6 +24,14 @@ describe('UMBRAL_ENV=production', () => {
     assert.match(result.stderr, /UMBRAL_JWT_SECRET/);
   });
 
+  it('refuses a shared database without a shared key for notification channels\' secrets', async () => {
+    const result = await runCli(['serve', '--port', '0'], {
+      UMBRAL_ENV: 'production', UMBRAL_JWT_SECRET: JWT_SECRET, UMBRAL_MODELS_DIR: emptyModels(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /UMBRAL_NOTIFICATIONS_SECRET_KEY.*required in production with DATABASE_URL/);
+  });
+
   it('prints a generated admin key once on the first start, never in the log, and it works', async () => {
     const env = {
       UMBRAL_ENV: 'production', UMBRAL_JWT_SECRET: JWT_SECRET, UMBRAL_HOST: '127.0.0.1',

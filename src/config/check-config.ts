@@ -74,5 +74,9 @@ function productionProblems(config: Config): string[] {
   if (!auth.jwtAlgorithm.startsWith('HS') && auth.jwtPrivateKey === '') {
     problems.push(`auth.jwtPrivateKey (UMBRAL_JWT_PRIVATE_KEY): required in production with ${auth.jwtAlgorithm}`);
   }
+  // Replicas on one PostgreSQL open each other's channel secrets only with one shared key.
+  if (config.store.databaseUrl !== '' && config.notifications.secretKey === '') {
+    problems.push('notifications.secretKey (UMBRAL_NOTIFICATIONS_SECRET_KEY): required in production with DATABASE_URL, so that every replica can open the notification channels\' secrets (32+ characters, the same on every replica)');
+  }
   return problems;
 }

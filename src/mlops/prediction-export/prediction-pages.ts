@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import type { PredictionRecord } from '../prediction-log/prediction-record.js';
 
 /** What an export selects: one model's records in a time range, of one version or all. */
 export interface ExportQuery {
@@ -12,24 +13,8 @@ export interface ExportQuery {
   readonly pageSize?: number;
 }
 
-/** One record of the prediction log as exported, with the label fed back for its request id, if any. */
-export interface ExportedPrediction {
-  readonly id: string;
-  readonly requestId: string;
-  readonly model: string;
-  readonly version: string;
-  readonly variant: string | null;
-  /** ISO 8601. */
-  readonly at: string;
-  readonly latencyMs: number;
-  readonly principal: string | null;
-  readonly status: number;
-  readonly errorCode: string | null;
-  readonly payload: string;
-  readonly inputs: unknown;
-  readonly outputs: unknown;
-  readonly prediction: unknown;
-  readonly features: unknown;
+/** One record of the prediction log as exported (as the log wrote it), with the label fed back for its request id, if any. */
+export interface ExportedPrediction extends PredictionRecord {
   readonly label: unknown;
   readonly labelledBy: string | null;
   /** ISO 8601; null without a label. */
@@ -38,8 +23,9 @@ export interface ExportedPrediction {
 
 interface Row {
   id: string; request_id: string; model: string; version: string; variant: string | null; at: Date | string; cursor_at: string;
-  latency_ms: number | string; principal: string | null; status: number | string; error_code: string | null; payload: string;
-  inputs: unknown; outputs: unknown; prediction: unknown; features: unknown; label: unknown; labelled_by: string | null; labelled_at: Date | string | null;
+  latency_ms: number | string; principal: string | null; status: number | string; error_code: string | null;
+  payload: PredictionRecord['payload']; inputs: unknown; outputs: unknown; prediction: PredictionRecord['prediction'];
+  features: PredictionRecord['features']; label: unknown; labelled_by: string | null; labelled_at: Date | string | null;
 }
 
 const DEFAULT_PAGE = 1000;

@@ -6,7 +6,9 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { ADMIN_KEY, call, createKey, SPAM_REQUEST, startSecuredServer } from './helpers/access-kit.js';
 import { grpcClient, rpc, trailer, typedInput } from './helpers/grpc-client.js';
-import type { TestServer } from './helpers/test-server.js';
+import { openaiModel } from './helpers/remote-kit.js';
+import { DEFAULT_MODELS, type TestServer } from './helpers/test-server.js';
+import { startOpenAiUpstream, type OpenAiUpstream } from './support/fault-upstream/openai-upstream.js';
 
 const databaseUrl = loadConfig().store.databaseUrl;
 const skip = databaseUrl ? false : 'DATABASE_URL is not set: this test reads umbral_predictions on a PostgreSQL server';
@@ -22,8 +24,13 @@ describe('the prediction log through the real server', { skip, timeout: 60_000 }
   let db: pg.Client;
   let client: Client;
   let key: string;
+  let upstream: OpenAiUpstream;
   before(async () => {
-    server = await startSecuredServer({ overrides: { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': schema } });
+    upstream = await startOpenAiUpstream();
+    server = await startSecuredServer({
+      models: DEFAULT_MODELS, extraModels: { tutor: openaiModel(upstream.url) }, environment: { TUTOR_KEY: 'sk-test-tutor' },
+      overrides: { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': schema },
+    });
     db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     key = (await createKey(server, { scopes: ['infer'] })).key;
@@ -32,12 +39,13 @@ describe('the prediction log through the real server', { skip, timeout: 60_000 }
   after(async () => {
     client?.close();
     await server?.shutdown('test over');
+    await upstream?.close();
     await db?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await db?.end();
   });
 
-  const setPolicy = async (section: unknown) => {
-    const answer = await fetch(`${server.url}/admin/models/spam-classifier/policy`, {
+  const setPolicy = async (section: unknown, model = 'spam-classifier') => {
+    const answer = await fetch(`${server.url}/admin/models/${model}/policy`, {
       method: 'PATCH', body: JSON.stringify({ prediction_log: section }),
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/merge-patch+json' },
     });
@@ -109,5 +117,30 @@ describe('the prediction log through the real server', { skip, timeout: 60_000 }
     await setPolicy({ sample_rate: 0 });
     await infer(SPAM_REQUEST, { 'x-request-id': 'rate-0' });
     assert.deepEqual(await rowOf('rate-0'), []);
+  });
+
+  it('logs an OpenAI-compatible call: its body and answer as the payload, the prompt\'s size as its drift sample', async () => {
+    await setPolicy({ sample_rate: 1, payload: 'full' }, 'tutor');
+    const body = { model: 'tutor', messages: [{ role: 'user', content: 'bonjour tout le monde' }] };
+    const answer = await call(server, 'POST', '/v1/chat/completions', { credential: key, body, headers: { 'x-request-id': 'chat-1' } });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const [row] = await rowOf('chat-1');
+    assert.deepEqual([row?.model, row?.status, row?.payload, row?.prediction], ['tutor', 200, 'full', null]);
+    assert.deepEqual(row?.inputs, { route: 'chat', body });
+    assert.deepEqual(row?.outputs, answer.body);
+    assert.deepEqual([row?.features?.['prompt.length'], row?.features?.['prompt.tokens']], [[21], [4]]);
+
+    await setPolicy({ payload: 'hash' }, 'tutor');
+    await call(server, 'POST', '/v1/chat/completions', { credential: key, body: { ...body, model: 'unknown-model' }, headers: { 'x-request-id': 'chat-2' } });
+    const streamed = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST', body: JSON.stringify({ ...body, stream: true }),
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': 'chat-3' },
+    });
+    assert.equal(streamed.status, 200);
+    await streamed.text();
+    const [stream] = await rowOf('chat-3');
+    assert.match(String((stream?.inputs as { sha256: string }).sha256), /^[0-9a-f]{64}$/);
+    assert.equal(stream?.outputs, null, 'a stream\'s chunks are not kept');
+    assert.deepEqual(await rowOf('chat-2'), [], 'a request for an unknown model has no policy that logs it');
   });
 });

@@ -1,6 +1,9 @@
 import type { Principal } from '../access/principal.js';
 import type { LlmEndpoint } from '../backends/backend.js';
+import { randomUUID } from 'node:crypto';
 import { Errors } from '../errors/catalogue.js';
+import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
+import { sampled, type PredictionObserver } from './prediction-observer.js';
 import type { PassThroughRoute } from '../protocol/openai/pass-through.js';
 import type { DataPlane, Ticket } from './data-plane.js';
 import type { HostedModel, ModelHost } from './model-host.js';
@@ -15,6 +18,18 @@ export interface LlmCaller {
   readonly timing?: { backendMs: number };
   /** The version (number or alias) asked for, as in a KServe v2 URL; the model's default when absent. */
   readonly version?: string;
+  /** The id the answer carries (`x-request-id`), for the prediction log; a fresh one when absent. */
+  readonly requestId?: string;
+}
+
+export interface LlmPlaneDeps {
+  readonly host: Pick<ModelHost, 'list' | 'get'>;
+  readonly inference: InferenceService;
+  readonly plane: Pick<DataPlane, 'admit'>;
+  /** Hears the calls each model's policy samples (`prediction_log`); nothing logged when absent. */
+  readonly predictions?: PredictionObserver;
+  /** The catalogue error a thrown value stands for (status and code of the record); default: itself, or 500. */
+  readonly failureOf?: (error: unknown) => Pick<UmbralError, 'status' | 'code'>;
 }
 
 /**
@@ -32,17 +47,17 @@ type Body = Readonly<Record<string, unknown>>;
  * `server.requestTimeoutMs`), the response cache and the fallback chain, as for tensors.
  */
 export class LlmPlane {
-  constructor(private readonly deps: { readonly host: Pick<ModelHost, 'list'>; readonly inference: InferenceService; readonly plane: Pick<DataPlane, 'admit'> }) {}
+  constructor(private readonly deps: LlmPlaneDeps) {}
 
   /** A chat completion; cached when the request fixes its answer (temperature 0) or the policy says always. */
   chat(model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
     const cache = { kind: 'chat', body, deterministic: body.temperature === 0 };
-    return this.#call(model, caller, (llm, signal) => llm.chat(body, signal), cache);
+    return this.#call(model, caller, (llm, signal) => llm.chat(body, signal), cache, { route: 'chat', body });
   }
 
   /** Embeddings: a function of their input, always cacheable. */
   embeddings(model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
-    return this.#call(model, caller, (llm, signal) => llm.embeddings(body, signal), { kind: 'embeddings', body, deterministic: true });
+    return this.#call(model, caller, (llm, signal) => llm.embeddings(body, signal), { kind: 'embeddings', body, deterministic: true }, { route: 'embeddings', body });
   }
 
   /**
@@ -50,7 +65,7 @@ export class LlmPlane {
    * slot is held until the stream ends, however it ends.
    */
   chatStream(model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
-    return this.#stream(model, caller, (llm, signal) => llm.chatStream(body, signal));
+    return this.#stream(model, caller, (llm, signal) => llm.chatStream(body, signal), { route: 'chat', body });
   }
 
   /**
@@ -61,12 +76,12 @@ export class LlmPlane {
   passThrough(route: PassThroughRoute, model: string, body: Body, caller: LlmCaller): Promise<LlmResult<Record<string, unknown>>> {
     const stateless = route !== 'responses' || body.store === false;
     const cache = stateless ? { kind: route, body, deterministic: body.temperature === 0 } : undefined;
-    return this.#call(model, caller, (llm, signal) => llm.passThrough(route, body, signal), cache);
+    return this.#call(model, caller, (llm, signal) => llm.passThrough(route, body, signal), cache, { route, body });
   }
 
   /** A passed-through route, streamed: as `chatStream`. */
   passThroughStream(route: PassThroughRoute, model: string, body: Body, caller: LlmCaller): Promise<StartedStream> {
-    return this.#stream(model, caller, (llm, signal) => llm.passThroughStream(route, body, signal));
+    return this.#stream(model, caller, (llm, signal) => llm.passThroughStream(route, body, signal), { route, body });
   }
 
   /** Whether `version` of `model` (its default when absent) is an LLM; throws 404/503 as resolving does. */
@@ -81,29 +96,60 @@ export class LlmPlane {
   }
 
   async #call<T>(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<T>,
-    cache: LlmCacheRequest | undefined): Promise<LlmResult<T>> {
+    cache: LlmCacheRequest | undefined, logged: Logged): Promise<LlmResult<T>> {
     const ticket = await this.#admit(model, caller);
+    const record = this.#recorder(model, caller, logged);
     try {
-      return await this.deps.inference.llm(model, {
+      const result = await this.deps.inference.llm(model, {
         signal: caller.signal, run: (llm, _served, signal) => run(llm, signal), ...(cache ? { cache } : {}), ...callerOf(caller),
       });
+      record?.(result, result.value);
+      return result;
+    } catch (error) {
+      record?.(undefined, null, error);
+      throw error;
     } finally {
       ticket.leave();
     }
   }
 
-  async #stream(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<AsyncIterable<Record<string, unknown>>>)
-    : Promise<StartedStream> {
+  async #stream(model: string, caller: LlmCaller, run: (llm: LlmEndpoint, signal: AbortSignal) => Promise<AsyncIterable<Record<string, unknown>>>,
+    logged: Logged): Promise<StartedStream> {
     const ticket = await this.#admit(model, caller);
+    const record = this.#recorder(model, caller, logged);
     try {
       const started = await this.deps.inference.llm(model, {
         signal: caller.signal, stream: true, run: (llm, _served, signal) => run(llm, signal), ...callerOf(caller),
       });
+      // A stream is logged once it has started (its latency: to the first chunk); its chunks are not kept.
+      record?.(started, null);
       return { ...started, done: () => ticket.leave() };
     } catch (error) {
+      record?.(undefined, null, error);
       ticket.leave();
       throw error;
     }
+  }
+
+  /** How this call ends up in the prediction log, when the model's policy samples it (undefined otherwise). */
+  #recorder(model: string, caller: LlmCaller, logged: Logged)
+    : ((result: LlmResult<unknown> | undefined, answer: unknown, error?: unknown) => void) | undefined {
+    const { predictions } = this.deps;
+    const plan = predictions && this.deps.host.get(model)?.plan.predictionLog;
+    if (!predictions || !sampled(plan, Math.random)) return undefined;
+    const started = performance.now();
+    const requestId = caller.requestId ?? randomUUID();
+    return (result, answer, error) => {
+      const failure = error === undefined ? undefined : (this.deps.failureOf ?? failureOfError)(error);
+      const answeredBy = result?.model ?? model;
+      const version = result?.version ?? caller.version ?? '';
+      predictions.predicted({
+        requestId, model, version: answeredBy === model ? version : `${answeredBy}:${version}`, variant: null,
+        endedAt: Date.now(), latencyMs: performance.now() - started, principal: caller.principal?.id ?? null,
+        status: failure?.status ?? 200, errorCode: failure?.code ?? null, payload: plan.payload, inputs: null, outputs: null,
+        llm: { route: logged.route, request: logged.body, answer },
+      });
+    };
   }
 
   /** The model is in the body, so access control saw none: its allow-list is checked here, before anything else. */
@@ -112,6 +158,16 @@ export class LlmPlane {
     if (allowed && !allowed.includes(model)) throw Errors.modelNotAllowed(model);
     return this.deps.plane.admit(model, caller.principal);
   }
+}
+
+/** What a call logs besides its outcome: its route and request body. */
+interface Logged {
+  readonly route: string;
+  readonly body: Body;
+}
+
+function failureOfError(error: unknown): Pick<UmbralError, 'status' | 'code'> {
+  return isUmbralError(error) ? error : Errors.internal(String(error));
 }
 
 function callerOf(caller: LlmCaller): { timing?: { backendMs: number }; caller?: string; version?: string } {

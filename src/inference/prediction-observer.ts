@@ -3,7 +3,8 @@ import type { Tensor } from '../protocol/tensor.js';
 import type { PredictionLogPlan } from './model-plan.js';
 
 /**
- * One tensor inference that ended, as the data plane hands it to the prediction log. Built on the
+ * One inference that ended (a tensor request, or an OpenAI-compatible call), as the data plane hands
+ * it to the prediction log. Built on the
  * request path, so it only holds references: the tensors are encoded, hashed and summarised later,
  * off the request path (src/mlops/prediction-log/).
  */
@@ -27,10 +28,16 @@ export interface PredictionEvent {
   readonly errorCode: string | null;
   /** What the policy keeps of the tensors. */
   readonly payload: PredictionLogPlan['payload'];
-  /** The decoded inputs; null when the body could not be decoded. */
+  /** The decoded inputs; null when the body could not be decoded, or for an OpenAI-compatible call. */
   readonly inputs: readonly Tensor[] | null;
-  /** The outputs as answered; null when the request failed. */
+  /** The outputs as answered; null when the request failed, or for an OpenAI-compatible call. */
   readonly outputs: readonly Tensor[] | null;
+  /**
+   * An OpenAI-compatible call instead of tensors: its route (`chat`, `embeddings`, `completions`,
+   * `responses`), the request body and the answer (null for a stream, whose chunks are not kept, and
+   * for a failure).
+   */
+  readonly llm?: { readonly route: string; readonly request: unknown; readonly answer: unknown };
   /** What the answering version's manifest says of its outputs (for the prediction summary); absent when unknown. */
   readonly manifest?: Pick<Manifest, 'labels' | 'task'>;
 }

@@ -196,7 +196,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
     predictions: predictionLog, failureOf: toUmbral,
   });
-  const llm = new LlmPlane({ host, inference, plane });
+  const llm = new LlmPlane({ host, inference, plane, predictions: predictionLog, failureOf: toUmbral });
   const llmObserver = registerLlmMetrics(metrics.registry);
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,

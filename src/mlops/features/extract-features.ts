@@ -58,3 +58,41 @@ function push(features: Record<string, number[]>, name: string, value: number): 
   if (!Number.isFinite(value)) return;
   (features[name] ??= []).push(value);
 }
+
+/**
+ * The drift sample of an OpenAI-compatible call: `prompt.length` (characters) and `prompt.tokens`
+ * (whitespace-separated) of the text it sends (chat messages' text, `input` or `prompt`), and
+ * `completion.tokens` from the answer's `usage` when it has one. Never the text itself.
+ */
+export function extractLlmFeatures(request: unknown, answer: unknown): Record<string, number[]> {
+  const features: Record<string, number[]> = {};
+  const text = promptText(request);
+  if (text !== undefined) {
+    push(features, 'prompt.length', text.length);
+    push(features, 'prompt.tokens', text.split(/\s+/).filter(Boolean).length);
+  }
+  const usage = (answer as { usage?: { completion_tokens?: unknown; output_tokens?: unknown } } | null)?.usage;
+  const completion = usage?.completion_tokens ?? usage?.output_tokens;
+  if (typeof completion === 'number') push(features, 'completion.tokens', completion);
+  return features;
+}
+
+function promptText(request: unknown): string | undefined {
+  if (typeof request !== 'object' || request === null) return undefined;
+  const body = request as { messages?: unknown; input?: unknown; prompt?: unknown };
+  const source = body.messages ?? body.input ?? body.prompt;
+  const parts: string[] = [];
+  collectText(source, parts, 0);
+  return parts.length > 0 ? parts.join('\n') : undefined;
+}
+
+/** Every string under `value` (message contents, content parts' text), to a bounded depth. */
+function collectText(value: unknown, parts: string[], depth: number): void {
+  if (depth > 4) return;
+  if (typeof value === 'string') parts.push(value);
+  else if (Array.isArray(value)) for (const item of value) collectText(item, parts, depth + 1);
+  else if (typeof value === 'object' && value !== null) {
+    const item = value as { content?: unknown; text?: unknown };
+    collectText(item.content ?? item.text, parts, depth + 1);
+  }
+}

@@ -45,3 +45,15 @@ describe('extractFeatures', () => {
     assert.ok(!JSON.stringify(features).includes('words'));
   });
 });
+
+describe('extractLlmFeatures', () => {
+  it('measures the text a call sends and the tokens its answer used, never the text', async () => {
+    const { extractLlmFeatures } = await import('./extract-features.js');
+    const chat = { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'hello there' }] }] };
+    assert.deepEqual(extractLlmFeatures(chat, { usage: { completion_tokens: 7 } }), {
+      'prompt.length': ['be brief\nhello there'.length], 'prompt.tokens': [4], 'completion.tokens': [7],
+    });
+    assert.deepEqual(extractLlmFeatures({ input: 'embed me' }, null), { 'prompt.length': [8], 'prompt.tokens': [2] });
+    assert.deepEqual(extractLlmFeatures('not an object', null), {});
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PredictionEvent } from '../../inference/prediction-observer.js';
 import { bf16ToNumber, fp16ToNumber } from '../../protocol/half-float.js';
 import type { Tensor } from '../../protocol/tensor.js';
-import { extractFeatures } from '../features/extract-features.js';
+import { extractFeatures, extractLlmFeatures } from '../features/extract-features.js';
 import { summarizePrediction, taskOf } from '../features/summarize-prediction.js';
 import type { PredictionRecord } from './prediction-record.js';
 
@@ -19,6 +19,7 @@ export interface TensorJson {
  * the policy says, the prediction summarised for live quality, and the drift sample.
  */
 export function toPredictionRecord(event: PredictionEvent, id: string): PredictionRecord {
+  if (event.llm) return llmRecord(event, event.llm, id);
   const task = event.manifest ? taskOf(event.manifest) : undefined;
   const labels = event.manifest?.labels ?? {};
   const prediction = task && event.outputs ? summarizePrediction(task, event.outputs, labels) ?? null : null;
@@ -31,6 +32,28 @@ export function toPredictionRecord(event: PredictionEvent, id: string): Predicti
     inputs: payloadOf(event.payload, event.inputs), outputs: payloadOf(event.payload, event.outputs),
     prediction, features: Object.keys(features).length > 0 ? features : null,
   };
+}
+
+/**
+ * An OpenAI-compatible call: the request body and the answer are the payload (`full` keeps them as
+ * JSON, `hash` their sha256); the drift sample is the prompt's length and tokens and the answer's
+ * token count. No prediction: live quality is for tensor models with a task.
+ */
+function llmRecord(event: PredictionEvent, llm: NonNullable<PredictionEvent['llm']>, id: string): PredictionRecord {
+  const features = extractLlmFeatures(llm.request, llm.answer);
+  return {
+    id, requestId: event.requestId, model: event.model, version: event.version, variant: event.variant,
+    at: new Date(event.endedAt).toISOString(), latencyMs: Math.max(0, event.latencyMs), principal: event.principal,
+    status: event.status, errorCode: event.errorCode, payload: event.payload,
+    inputs: documentPayload(event.payload, { route: llm.route, body: llm.request }), outputs: documentPayload(event.payload, llm.answer),
+    prediction: null, features: Object.keys(features).length > 0 ? features : null,
+  };
+}
+
+function documentPayload(mode: PredictionEvent['payload'], document: unknown): unknown {
+  if (mode === 'none' || document === null || document === undefined) return null;
+  const json = JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' && UNSTORABLE.test(value) ? { b64: Buffer.from(value).toString('base64') } : value));
+  return mode === 'full' ? JSON.parse(json) as unknown : { sha256: createHash('sha256').update(json).digest('hex') };
 }
 
 /** `full`: the tensors as JSON; `hash`: `{sha256}` of that JSON text; `none` (or no tensors): null. */

@@ -34,7 +34,7 @@ export async function inferLlm(llm: Pick<LlmPlane, 'chat' | 'chatStream'>, reque
   const decoded = decodeGrpcInferRequest(request, { maxElements: LLM_MAX_ELEMENTS });
   const ask = decodeLlmInferRequest(decoded);
   const version = request.model_version || undefined;
-  const caller: LlmCaller = { principal: context.principal, signal: context.signal, timing: context.timing, ...(version ? { version } : {}) };
+  const caller: LlmCaller = { principal: context.principal, signal: context.signal, timing: context.timing, requestId: context.requestId, ...(version ? { version } : {}) };
   const emptyFinal = decoded.parameters.triton_enable_empty_final_response === true;
   const body = chatBodyOf(ask.prompt, ask.sampling);
   let served = { model, version: version ?? '' };

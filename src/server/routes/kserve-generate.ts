@@ -60,7 +60,7 @@ export async function kserveGenerateRoutes(app: FastifyInstance, deps: GenerateR
   /** The caller as the plane sees it; the time in the upstream is kept for `x-umbral-overhead-ms`. */
   function callerOf(request: FastifyRequest<{ Params: ModelParams }>, signal: AbortSignal): LlmCaller {
     const { version } = request.params;
-    return { principal: request.principal, signal, timing: (request.timing ??= { backendMs: 0 }), ...(version === undefined ? {} : { version }) };
+    return { principal: request.principal, signal, timing: (request.timing ??= { backendMs: 0 }), requestId: request.id, ...(version === undefined ? {} : { version }) };
   }
 
   async function stream(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply, generate: GenerateRequest, signal: AbortSignal): Promise<FastifyReply> {

@@ -114,7 +114,7 @@ export async function openAiRoutes(app: FastifyInstance, deps: OpenAiRoutesDeps)
 
   /** The caller as the plane sees it; the time in the upstream is kept for `x-umbral-overhead-ms`. */
   function callerOf(request: FastifyRequest, signal: AbortSignal): LlmCaller {
-    return { principal: request.principal, signal, timing: (request.timing ??= { backendMs: 0 }) };
+    return { principal: request.principal, signal, timing: (request.timing ??= { backendMs: 0 }), requestId: request.id };
   }
 
   /** The answer; the log line and the response headers name the version that gave it. */

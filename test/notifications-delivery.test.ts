@@ -4,6 +4,7 @@ import { isUmbralError } from '../src/errors/umbral-error.js';
 import type { Notifications } from '../src/mlops/notifications/open-notifications.js';
 import type { Database } from '../src/store/database.js';
 import { openDatabase } from '../src/store/open-database.js';
+import { nextDueMs } from '../src/mlops/notifications/delivery-queue.js';
 import { eventually, startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './helpers/notification-receivers.js';
 import { openTestNotifications, verifyUmbralWebhook } from './helpers/notifications-kit.js';
 import { testTempDir } from './helpers/temp-dir.js';
@@ -68,6 +69,12 @@ describe('notification delivery to real local receivers (PGlite)', () => {
     await db.close();
     for (const receiver of receivers) await receiver.stop();
     await smtp.close();
+  });
+
+  it('with no delivery pending, nothing is due: the dispatcher waits its poll interval instead of going round', async () => {
+    // Before this was checked, GREATEST(0, NULL) read as "due now" and an idle server ran three queries every 10 ms.
+    await db.query(`UPDATE umbral_notification_deliveries SET status = 'delivered' WHERE status = 'pending'`);
+    assert.equal(await nextDueMs(db), undefined);
   });
 
   it('delivers one event to Slack, Discord, Telegram, email and a signed webhook, each in its API\'s shape', async () => {

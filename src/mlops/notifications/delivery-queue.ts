@@ -89,9 +89,11 @@ export async function finishTry(q: Queryable, delivery: Pick<ClaimedDelivery, 'i
 
 /** Milliseconds until the next pending delivery is due (0 when one is due now); undefined when none is pending. */
 export async function nextDueMs(q: Queryable): Promise<number | undefined> {
+  // Not GREATEST(0, …) in SQL: GREATEST ignores NULL, so no pending delivery would read as "due now"
+  // and the dispatcher would go round every few milliseconds with nothing to do.
   const [row] = await q.query<{ ms: string | number | null }>(
-    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_at) - now())) * 1000) AS ms FROM umbral_notification_deliveries WHERE status = 'pending'`);
-  return row?.ms === null || row?.ms === undefined ? undefined : Number(row.ms);
+    `SELECT EXTRACT(EPOCH FROM (min(next_at) - now())) * 1000 AS ms FROM umbral_notification_deliveries WHERE status = 'pending'`);
+  return row?.ms === null || row?.ms === undefined ? undefined : Math.max(0, Number(row.ms));
 }
 
 /** Removes events older than `days` that have no pending delivery (their deliveries go with them). */

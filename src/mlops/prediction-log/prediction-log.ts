@@ -236,10 +236,16 @@ export class PredictionLog implements PredictionObserver {
   /** Waits, unless the log is closing. */
   #sleep(ms: number): Promise<void> {
     if (this.#wake.signal.aborted) return Promise.resolve();
+    const signal = this.#wake.signal;
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.#jitter(ms));
-      function done() { clearTimeout(timer); resolve(); }
-      this.#wake.signal.addEventListener('abort', done, { once: true });
+      // The listener goes with the wait: a long outage must not pile one up per retry on the signal.
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 }

@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import { eventText, eventTitle, truncate } from '../render-message.js';
 import { DeliveryFailure, type ChannelDriver } from './channel-driver.js';
@@ -33,6 +32,8 @@ export const emailChannel: ChannelDriver = {
   },
   async send({ event, idempotencyKey }, { config, secret }, { timeoutMs }) {
     const security = config.security as 'tls' | 'starttls' | 'none';
+    // Loaded on the first mail, not at start: nodemailer takes a fifth of a second to import, and most servers never send one.
+    const { createTransport } = await import('nodemailer');
     const transport = createTransport({
       host: String(config.host), port: Number(config.port),
       secure: security === 'tls', requireTLS: security === 'starttls', ignoreTLS: security === 'none',

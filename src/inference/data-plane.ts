@@ -1,7 +1,7 @@
 import type { Principal } from '../access/principal.js';
 import type { RateLimiter } from '../access/rate-limit/rate-limiter.js';
 import { Errors } from '../errors/catalogue.js';
-import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
+import type { UmbralError } from '../errors/umbral-error.js';
 import type { DecodedInferRequest, DecodeLimits } from '../protocol/kserve/decode-infer-request.js';
 import type { Datatype } from '../protocol/kserve/datatypes.js';
 import type { Admission } from './admission/admission.js';
@@ -9,7 +9,7 @@ import type { InferenceService, InferResult, RequestedOutput } from './inference
 import { describeConfiguration, type ModelConfiguration } from './model-configuration.js';
 import type { ModelHost } from './model-host.js';
 import type { PredictionLogPlan } from './model-plan.js';
-import { sampled, type PredictionEvent, type PredictionObserver } from './prediction-observer.js';
+import { failureOf, sampled, type PredictionEvent, type PredictionObserver } from './prediction-observer.js';
 import type { ServedVersion } from './served-version.js';
 import type { ModelStatistics, VersionStatistics } from './statistics/model-statistics.js';
 
@@ -145,7 +145,7 @@ export class DataPlane {
     result: InferResult | undefined, error: unknown): void {
     const answeredBy = result?.model ?? progress.served?.model ?? call.model;
     const version = result?.version ?? progress.served?.version ?? call.version ?? '';
-    const failure = error === undefined ? undefined : (this.deps.failureOf ?? defaultFailure)(error);
+    const failure = error === undefined ? undefined : (this.deps.failureOf ?? failureOf)(error);
     this.deps.predictions?.predicted({
       requestId: call.requestId, model: call.model, version: answeredBy === call.model ? version : `${answeredBy}:${version}`, variant: null,
       endedAt: Date.now(), latencyMs: performance.now() - started, principal: call.principal?.id ?? null,
@@ -211,10 +211,6 @@ export class DataPlane {
   models(): ReturnType<ModelHost['list']> {
     return this.deps.host.list();
   }
-}
-
-function defaultFailure(error: unknown): Pick<UmbralError, 'status' | 'code'> {
-  return isUmbralError(error) ? error : Errors.internal(String(error));
 }
 
 /** For routes that must name a model: 400 with what to send. */

@@ -2,8 +2,8 @@ import type { Principal } from '../access/principal.js';
 import type { LlmEndpoint } from '../backends/backend.js';
 import { randomUUID } from 'node:crypto';
 import { Errors } from '../errors/catalogue.js';
-import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
-import { sampled, type PredictionObserver } from './prediction-observer.js';
+import type { UmbralError } from '../errors/umbral-error.js';
+import { failureOf, sampled, type PredictionObserver } from './prediction-observer.js';
 import type { PassThroughRoute } from '../protocol/openai/pass-through.js';
 import type { DataPlane, Ticket } from './data-plane.js';
 import type { HostedModel, ModelHost } from './model-host.js';
@@ -140,7 +140,7 @@ export class LlmPlane {
     const started = performance.now();
     const requestId = caller.requestId ?? randomUUID();
     return (result, answer, error) => {
-      const failure = error === undefined ? undefined : (this.deps.failureOf ?? failureOfError)(error);
+      const failure = error === undefined ? undefined : (this.deps.failureOf ?? failureOf)(error);
       const answeredBy = result?.model ?? model;
       const version = result?.version ?? caller.version ?? '';
       predictions.predicted({
@@ -164,10 +164,6 @@ export class LlmPlane {
 interface Logged {
   readonly route: string;
   readonly body: Body;
-}
-
-function failureOfError(error: unknown): Pick<UmbralError, 'status' | 'code'> {
-  return isUmbralError(error) ? error : Errors.internal(String(error));
 }
 
 function callerOf(caller: LlmCaller): { timing?: { backendMs: number }; caller?: string; version?: string } {

@@ -1,3 +1,5 @@
+import { Errors } from '../errors/catalogue.js';
+import { isUmbralError, type UmbralError } from '../errors/umbral-error.js';
 import type { Manifest } from '../model/manifest.js';
 import type { Tensor } from '../protocol/tensor.js';
 import type { PredictionLogPlan } from './model-plan.js';
@@ -57,4 +59,9 @@ export interface PredictionObserver {
  */
 export function sampled(plan: PredictionLogPlan | undefined, random: () => number): plan is PredictionLogPlan {
   return plan !== undefined && plan.sampleRate > 0 && random() < plan.sampleRate;
+}
+
+/** The status and code a record of a failed call carries: a catalogue error's own, or 500 for anything else. */
+export function failureOf(error: unknown): Pick<UmbralError, 'status' | 'code'> {
+  return isUmbralError(error) ? error : Errors.internal(String(error));
 }

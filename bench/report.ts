@@ -87,7 +87,7 @@ function errorsSection(results: BenchResults): string[] {
       [`${r.route} c=${r.concurrency} proxy`, r.proxy], [`${r.route} c=${r.concurrency} umbral`, r.umbral]]),
     ['KServe route, healthy upstream (failure baseline)', results.upstreams.healthy],
     ...results.cache.hits.flatMap((r): [string, LoadResult][] => [[`cache hits c=${r.concurrency} umbral`, r.umbral], [`cache hits c=${r.concurrency} bare`, r.bare]]),
-    ...results.predictionLog.flatMap((r): [string, LoadResult][] => [[`prediction log on, c=${r.concurrency}`, r.logged], [`prediction log off, c=${r.concurrency}`, r.off]]),
+    ...results.predictionLog.flatMap((r): [string, LoadResult][] => [[`prediction log on (${r.store}), c=${r.concurrency}`, r.logged], [`prediction log off (${r.store}), c=${r.concurrency}`, r.off]]),
     ['overload, no admission target', results.overload.queued], ['overload, admission target', results.overload.admitted],
   ];
   const failed = runs.filter(([, load]) => load.errors > 0);

@@ -9,7 +9,7 @@ import type { BenchResults } from './bench-results.js';
 import { Children } from './children.js';
 import { benchHeavyModel } from './heavy-model-bench.js';
 import { benchOverload } from './overload-bench.js';
-import { benchPredictionLog } from './prediction-log-bench.js';
+import { benchPredictionLog, benchPredictionLogOnPostgres } from './prediction-log-bench.js';
 import type { Timing } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport } from './report.js';
@@ -70,6 +70,9 @@ async function main(): Promise<void> {
     };
     const { small, predictionLog, heavy, access, cache, overload } = await Promise.race([measure(), server.died]);
     await children.stop(server.child);
+    // The prediction log against a PostgreSQL server too, when the bench is given one (DATABASE_URL).
+    const databaseUrl = process.env.DATABASE_URL;
+    if (databaseUrl) predictionLog.push(...await benchPredictionLogOnPostgres(children, timing, { root, repository, databaseUrl }));
     const upstreams = await benchUpstreams(children, timing, root);
     const results: BenchResults = {
       machine: describeMachine(root), timing, settings, workersSetBy: values['onnx-workers'] === undefined ? 'default' : 'flag', startup, small, heavy, access, upstreams, cache, overload,

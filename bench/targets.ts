@@ -105,7 +105,7 @@ function accessTarget(row: AccessRow): TargetCheck {
 function predictionLogTarget(row: PredictionLogRow): TargetCheck {
   const ratio = perSecond(row.logged) / perSecond(row.off);
   return {
-    target: `prediction log at 100 % (payload full), ${BENCH_MODELS.spam}, concurrency ${row.concurrency}: req/s vs logging off`,
+    target: `prediction log at 100 % (payload full), ${BENCH_MODELS.spam}, concurrency ${row.concurrency}, ${row.store === 'postgres' ? 'PostgreSQL server' : 'embedded store'}: req/s vs logging off`,
     goal: `≥ ${formatRatio(PREDICTION_LOG_MIN_RATIO)}`,
     measured: `${formatRatio(ratio)} (${formatRate(perSecond(row.logged))} vs ${formatRate(perSecond(row.off))} req/s)${errorNote(row.logged.errors)}`,
     met: ratio >= PREDICTION_LOG_MIN_RATIO && row.logged.errors === 0,

@@ -6,7 +6,7 @@ import type { RetryPolicy } from './resilience-policy.js';
  * together do not retry together; never less than the server's Retry-After.
  * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function backoffDelayMs(policy: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.max(random() * ceiling, retryAfterMs ?? 0);
 }

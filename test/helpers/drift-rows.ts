@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../src/store/database.js';
+import { insertPredictions as insertRecords, predictionRecord } from './prediction-rows.js';
 
 /** A logged prediction as the drift check reads it (the prediction log writer is not needed for that). */
 export interface PredictionRow {
@@ -10,19 +11,11 @@ export interface PredictionRow {
   readonly status?: number;
 }
 
-/** Inserts rows into umbral_predictions (migration 0005) directly, in batches. */
+/** Inserts rows into umbral_predictions (migration 0005) as the prediction log writes them. */
 export async function insertPredictions(db: Queryable, rows: readonly PredictionRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 200) {
-    const batch = rows.slice(start, start + 200);
-    const params: unknown[] = [];
-    const values = batch.map((row, i) => {
-      params.push(randomUUID(), `req-${randomUUID()}`, row.model, row.version, row.at, row.status ?? 200, row.features === null ? null : JSON.stringify(row.features));
-      const p = i * 7;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, 1.5, $${p + 6}, 'none', $${p + 7}::jsonb)`;
-    });
-    await db.query(
-      `INSERT INTO umbral_predictions (id, request_id, model, version, at, latency_ms, status, payload, features) VALUES ${values.join(', ')}`, params);
-  }
+  await insertRecords(db, rows.map((row) => predictionRecord({
+    model: row.model, version: row.version, requestId: `req-${randomUUID()}`, at: row.at.toISOString(), status: row.status ?? 200, features: row.features,
+  })));
 }
 
 /** `count` rows spread evenly over [from, to), each with the features `features(i)` gives. */

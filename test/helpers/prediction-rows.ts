@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PredictionRecord } from '../../src/mlops/prediction-log/prediction-record.js';
+import { SqlPredictionSink } from '../../src/mlops/prediction-log/sql-prediction-sink.js';
 import type { Queryable } from '../../src/store/database.js';
 
 /**
@@ -14,17 +15,9 @@ export function predictionRecord(fields: Partial<PredictionRecord> & Pick<Predic
   };
 }
 
-/** Inserts records as the writer would (jsonb columns as JSON text), each once. */
+/** Inserts records with the prediction log's own sink, as the writer does, each once. */
 export async function insertPredictions(db: Queryable, records: readonly PredictionRecord[]): Promise<void> {
-  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-  for (const r of records) {
-    await db.query(
-      `INSERT INTO umbral_predictions (id, request_id, model, version, variant, at, latency_ms, principal, status, error_code, payload,
-         inputs, outputs, prediction, features)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING`,
-      [r.id, r.requestId, r.model, r.version, r.variant, r.at, r.latencyMs, r.principal, r.status, r.errorCode, r.payload,
-        json(r.inputs), json(r.outputs), json(r.prediction), json(r.features)]);
-  }
+  await new SqlPredictionSink(db).write(records);
 }
 
 /** `minutes` before `now`, ISO 8601. */

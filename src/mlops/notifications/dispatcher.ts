@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { backoffDelayMs } from '../../resilience/backoff.js';
 import type { Database } from '../../store/database.js';
 import { DeliveryFailure, type ChannelDriver, type ChannelKind } from './channels/channel-driver.js';
 import { claimDue, fanOut, finishTry, nextDueMs, pruneEvents, type ClaimedDelivery, type TryOutcome } from './delivery-queue.js';
@@ -142,14 +143,10 @@ export class NotificationDispatcher {
     }
   }
 
-  /**
-   * Exponential backoff with full jitter (a random wait up to min(max, min·2^(tries−1)), at least
-   * `backoffMinMs`), never before the receiver's Retry-After.
-   */
+  /** Upstream calls' backoff (full jitter, never before the receiver's Retry-After), and at least `backoffMinMs`. */
   #backoff(attempt: number, retryAfterMs: number | undefined): number {
     const { backoffMinMs, backoffMaxMs, random = Math.random } = this.options;
-    const ceiling = Math.min(backoffMaxMs, backoffMinMs * 2 ** (attempt - 1));
-    return Math.max(backoffMinMs, random() * ceiling, retryAfterMs ?? 0);
+    return Math.max(backoffMinMs, backoffDelayMs({ initialDelayMs: backoffMinMs, maxDelayMs: backoffMaxMs }, attempt, retryAfterMs, random));
   }
 
   async #prune(): Promise<void> {

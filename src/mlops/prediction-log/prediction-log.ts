@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { PredictionEvent, PredictionObserver } from '../../inference/prediction-observer.js';
 import type { PredictionLogMetrics, PredictionOutcome } from '../../observability/prediction-log-metrics.js';
@@ -233,19 +234,8 @@ export class PredictionLog implements PredictionObserver {
     return ms / 2 + (this.#o.random ?? Math.random)() * (ms / 2);
   }
 
-  /** Waits, unless the log is closing. */
+  /** Waits, unless the log is closing (an abort ends the wait early; it is no failure). */
   #sleep(ms: number): Promise<void> {
-    if (this.#wake.signal.aborted) return Promise.resolve();
-    const signal = this.#wake.signal;
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#jitter(ms));
-      // The listener goes with the wait: a long outage must not pile one up per retry on the signal.
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(this.#jitter(ms), undefined, { signal: this.#wake.signal }).catch(() => undefined);
   }
 }

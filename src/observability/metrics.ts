@@ -26,6 +26,10 @@ export class Metrics {
     name: 'umbral_http_request_duration_seconds', help: 'HTTP request duration by route, method and status.',
     labelNames: ['route', 'method', 'status'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
   });
+  readonly httpRequestsInFlight = new Gauge({
+    name: 'umbral_http_requests_in_flight', help: 'HTTP requests received and not yet answered (the load signal an autoscaler reads per pod).',
+    registers: [this.registry],
+  });
   readonly grpcRequestDuration = new Histogram({
     name: 'umbral_grpc_request_duration_seconds', help: 'gRPC call duration by method and status code.',
     labelNames: ['method', 'code'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],

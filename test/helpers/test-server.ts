@@ -26,6 +26,8 @@ export interface TestServerOptions {
   readonly routeTable?: RouteAccessEntry[];
   /** Receives one-time announcements (a generated bootstrap key) instead of standard output. */
   readonly announce?: (text: string) => void;
+  /** Environment the configuration is read from, as a process's would be (overrides win); default none. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Environment variables remote models may name (`api_key_env`); default none. */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -47,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
   }
   const config = loadConfig({
-    env: {},
+    env: { ...options.env },
     overrides: {
       'server.port': 0, 'grpc.port': 0, 'models.dir': repo, 'store.dataDir': testTempDir('umbral-data-'),
       'onnx.workers': 1, 'log.level': 'info', ...options.overrides,

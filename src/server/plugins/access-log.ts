@@ -15,7 +15,8 @@ declare module 'fastify' {
 }
 
 /**
- * One log line and one histogram observation per request: request id, method, route, status,
+ * One log line and one histogram observation per request, and the count of requests in flight
+ * (from onRequest to the response's 'close', which comes once, answered or cut): request id, method, route, status,
  * latency, the caller's key id or username, and for inference the model, version, batch size and
  * cache outcome. Never bodies or headers. Every response carries `x-request-id` and
  * `x-umbral-overhead-ms`; a cached model's answers carry `x-umbral-cache: hit|miss`.
@@ -33,7 +34,9 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
   // A client that leaves before its answer is written: no 'finish', so fastify runs no onResponse.
   // Its line is written when the connection closes, as 499 (nginx's "client closed request").
   app.addHook('onRequest', (request, reply, done) => {
+    metrics.httpRequestsInFlight.inc();
     reply.raw.once('close', () => {
+      metrics.httpRequestsInFlight.dec();
       if (!reply.raw.writableFinished) logRequest(request, reply, Errors.cancelled.status, Errors.cancelled.code);
     });
     done();

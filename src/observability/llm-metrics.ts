@@ -8,12 +8,17 @@ export interface LlmUsageObserver {
   request(model: string, stream: boolean, outcome: string): void;
 }
 
+/** The `model` label of a call for a model umbral does not serve. */
+export const UNKNOWN_MODEL = 'unknown';
+
 /**
  * Registers umbral_llm_tokens_total{model,kind} and umbral_llm_requests_total{model,stream,outcome}
- * on `registry` and returns the observer that feeds them. Labels are bounded: models are configured,
- * outcomes are catalogue codes.
+ * on `registry` and returns the observer that feeds them. Labels are bounded: outcomes are catalogue
+ * codes, and a model name the client made up (the body names it) counts as `unknown` unless `serves`
+ * knows it, so that no caller can add series.
  */
-export function registerLlmMetrics(registry: Registry): LlmUsageObserver {
+export function registerLlmMetrics(registry: Registry, serves: (model: string) => boolean): LlmUsageObserver {
+  const label = (model: string) => (serves(model) ? model : UNKNOWN_MODEL);
   const tokens = new Counter({
     name: 'umbral_llm_tokens_total', help: 'Tokens of LLM calls as the upstream reported them, by kind (prompt, completion).',
     labelNames: ['model', 'kind'] as const, registers: [registry],
@@ -24,11 +29,11 @@ export function registerLlmMetrics(registry: Registry): LlmUsageObserver {
   });
   return {
     usage(model, promptTokens, completionTokens) {
-      tokens.inc({ model, kind: 'prompt' }, promptTokens);
-      if (completionTokens > 0) tokens.inc({ model, kind: 'completion' }, completionTokens);
+      tokens.inc({ model: label(model), kind: 'prompt' }, promptTokens);
+      if (completionTokens > 0) tokens.inc({ model: label(model), kind: 'completion' }, completionTokens);
     },
     request(model, stream, outcome) {
-      requests.inc({ model, stream: String(stream), outcome });
+      requests.inc({ model: label(model), stream: String(stream), outcome });
     },
   };
 }

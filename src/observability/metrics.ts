@@ -12,6 +12,7 @@ export interface CacheStatsSource {
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const MODEL_LABELS = ['model', 'version'] as const;
+const REDUNDANT_TOTALS = ['umbral_nodejs_active_handles_total', 'umbral_nodejs_active_requests_total', 'umbral_nodejs_active_resources_total'];
 
 /**
  * Every Prometheus metric umbral exports, on a registry of its own (so that several servers in one
@@ -147,6 +148,9 @@ export class Metrics {
     // Process metrics: CPU, resident memory, heap, GC, and event-loop lag (nodejs_eventloop_lag_*).
     // 1 ms sampling: at the default 10 ms the lag percentiles include the sampling interval itself.
     collectDefaultMetrics({ register: this.registry, prefix: 'umbral_', eventLoopMonitoringPrecision: 1 });
+    // prom-client names three gauges `_total`, which Prometheus keeps for counters (`promtool check
+    // metrics` refuses them); each is the sum over `type` of the gauge of the same name without it.
+    for (const name of REDUNDANT_TOTALS) this.registry.removeSingleMetric(name);
   }
 
   /** Where the cache gauges read their values at each scrape. */

@@ -197,7 +197,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     predictions: predictionLog, failureOf: toUmbral,
   });
   const llm = new LlmPlane({ host, inference, plane, predictions: predictionLog, failureOf: toUmbral });
-  const llmObserver = registerLlmMetrics(metrics.registry);
+  const llmObserver = registerLlmMetrics(metrics.registry, (model) => host.get(model) !== undefined);
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,

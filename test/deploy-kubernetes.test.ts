@@ -218,7 +218,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
           const text = await (await fetch(`${server.url}/metrics`)).text();
           assert.match(text, new RegExp(`^${name} 1$`, 'm'), `${name}: the scrape in flight, and nothing left over`);
         }
-        const guide = readFileSync(join(PACKAGE_ROOT, 'docs/operations/deploy-kubernetes.md'), 'utf8');
+        const guide = readFileSync(join(PACKAGE_ROOT, 'docs/operations/deploy.md'), 'utf8');
         assert.ok(guide.includes(name), 'the prometheus-adapter rule in the guide names it');
       }
     });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { answerMetricsCollection, clusterMetricsRenderer } from '../observability/cluster-metrics.js';
+import { openLogFile } from '../observability/log-file.js';
 import { createLogger } from '../observability/logger.js';
 import { StrictModeError, startServer } from '../server/start-server.js';
 import { ClientError } from './client-error.js';
@@ -16,7 +17,18 @@ import { superviseWorkers, type ServingMessage } from './supervise-workers.js';
  */
 export async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<number> {
   const config = loadConfig({ file: command.configFile, overrides: command.overrides });
-  const logger = createLogger(config);
+  // With a log file (one process only: checkConfig), its last lines are written before the process ends.
+  const file = config.log.file === '' ? undefined : await openLogFile(config.log);
+  const logger = createLogger(config, undefined, file);
+  try {
+    return await serveAs(config, logger);
+  } finally {
+    logger.flush();
+    await file?.close();
+  }
+}
+
+async function serveAs(config: Config, logger: Logger): Promise<number> {
   if (config.server.workers > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
   if (!cluster.isWorker) return serveUntilStopped(config, logger);
   answerMetricsCollection();

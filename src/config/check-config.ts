@@ -53,6 +53,9 @@ export function checkConfig(config: Config): string[] {
   if (server.workers > 1 && config.store.databaseUrl === '') {
     problems.push(`server.workers (UMBRAL_WORKERS, --workers): ${server.workers} processes need a PostgreSQL server in DATABASE_URL; the embedded database opens in one process only`);
   }
+  if (server.workers > 1 && config.log.file !== '') {
+    problems.push(`log.file (UMBRAL_LOG_FILE): one file cannot be rotated by ${server.workers} worker processes; run one worker per machine with a log file, or log to standard output`);
+  }
   const { notifications } = config;
   if (notifications.secretKey !== '' && notifications.secretKey.length < MIN_SECRET_LENGTH) {
     problems.push(`notifications.secretKey (UMBRAL_NOTIFICATIONS_SECRET_KEY): must be at least ${MIN_SECRET_LENGTH} characters; generate one with \`openssl rand -base64 48\``);

@@ -216,6 +216,14 @@ export const SETTINGS = {
     level: setting('UMBRAL_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info',
       'Least severe log level written (silent writes nothing).'),
     format: setting('UMBRAL_LOG_FORMAT', z.enum(['json', 'pretty']), 'json', 'Log format: JSON lines, or pretty for a terminal.'),
+    file: setting('UMBRAL_LOG_FILE', z.string().regex(/^[^<>"|?*:\0]*$/, 'a file path without < > " | ? * or :').refine((path) => !path.endsWith('/'), 'a file path, not a directory'), '',
+      'Also write the log, as JSON lines, to this file, rotated (`/var/log/umbral/umbral.log` is written as umbral.2026-05-04.1.log, umbral.2026-05-04.2.log, …, without the date when log.fileRotate is off; `current.log` beside them links to the one being written; the directory is created). Empty = standard output only.'),
+    fileMaxBytes: setting('UMBRAL_LOG_FILE_MAX_BYTES', z.number().int().min(1024), 100 * 1024 * 1024,
+      'Size at which the log file is rotated: the next line goes to a new file.'),
+    fileRotate: setting('UMBRAL_LOG_FILE_ROTATE', z.enum(['daily', 'hourly', 'off']), 'daily',
+      'Also start a new log file every day or hour (the date in its name), whatever its size; off = by size only.'),
+    fileKeep: setting('UMBRAL_LOG_FILE_KEEP', z.number().int().min(1).max(10_000), 14,
+      'Log files kept; on each rotation the oldest beyond this count are removed (daily rotation with 14 keeps about two weeks, fewer when files fill up within a day).'),
   },
 } as const;
 

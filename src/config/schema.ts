@@ -175,6 +175,12 @@ export const SETTINGS = {
     spillAfterMs: setting('UMBRAL_PREDICTION_LOG_SPILL_AFTER_MS', z.number().int().min(0), 5_000,
       'How long failed writes are retried before predictions go to the spill file (sooner when the queue is half full).'),
   },
+  shadow: {
+    queueSize: setting('UMBRAL_SHADOW_QUEUE', positiveInt, 100,
+      'Mirrored requests (policy traffic.shadow) waiting for their shadow run; when full, new ones are dropped (counted in umbral_shadow_requests_total{outcome="dropped"}), never slowing a client.'),
+    concurrency: setting('UMBRAL_SHADOW_CONCURRENCY', z.number().int().min(1).max(64), 2,
+      'Shadow runs at once, all models together: the most load shadows add beside client requests.'),
+  },
   drift: {
     maxReferenceBytes: setting('UMBRAL_DRIFT_MAX_REFERENCE_BYTES', positiveInt, 64 * 1024 ** 2,
       'Largest reference dataset PUT /admin/models/{m}/versions/{v}/reference takes; larger gets 413 (docs/guides/drift.md).'),

@@ -1,8 +1,9 @@
 import type { Limits } from '../access/principal.js';
 import { cachePolicy } from '../cache/cache-policy.js';
-import type { ModelPlan, PlannedVersion, PredictionLogPlan, ServingLimits } from '../inference/model-plan.js';
+import type { ModelPlan, PlannedVersion, PredictionLogPlan, ServingLimits, ShadowPlan } from '../inference/model-plan.js';
 import type { Manifest } from '../model/manifest.js';
 import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
+import { shadowTarget } from '../model/shadow-policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from '../registry/registry.js';
 
@@ -38,6 +39,7 @@ export function buildPlan(
     aliases,
     defaultVersion: champion ?? latest,
     ...servingOf(policy),
+    ...shadowOf(policy.traffic?.shadow, aliases),
   };
 }
 
@@ -75,6 +77,17 @@ export function predictionLogPlan(section: ModelPolicy['prediction_log']): Predi
   if (!section) return undefined;
   const sampleRate = section.sample_rate ?? 1;
   return sampleRate > 0 ? { sampleRate, payload: section.payload ?? 'full' } : undefined;
+}
+
+/**
+ * Policy `traffic.shadow`: the target resolved against the model's aliases now (the plan is rebuilt
+ * whenever an alias moves). A sample rate of 0 is the same as no section.
+ */
+export function shadowOf(section: NonNullable<ModelPolicy['traffic']>['shadow'], aliases: Readonly<Record<string, string>>): { shadow?: ShadowPlan } {
+  if (!section || section.sample_rate <= 0) return {};
+  const target = shadowTarget(section.target);
+  const version = 'version' in target ? String(target.version) : aliases[target.alias] ?? target.alias;
+  return { shadow: { target: String(section.target), version, sampleRate: section.sample_rate } };
 }
 
 /** A version as the model's policy serves it: the policy's dynamic batching in place of the version's own. */

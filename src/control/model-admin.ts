@@ -12,6 +12,7 @@ import {
 } from '../registry/registry.js';
 import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
+import type { RegisteredVersions } from './check-shadow-target.js';
 import { registerVersion } from './register-version.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
 
@@ -117,7 +118,7 @@ export class ModelAdmin {
    */
   async setPolicy(name: string, document: unknown, actor: Actor, expectedRevision?: number): Promise<PolicyView> {
     const backend = await this.#backendOf(name);
-    const checked = checkPolicy(document, backend);
+    const checked = checkPolicy(document, backend, await this.#registered(name));
     if (backend !== undefined && isRemoteKind(backend)) await this.#followEndpoint(name, backend, checked.document, actor);
     const record = await this.deps.registry.setPolicy(name, checked.document, actor, expectedRevision === undefined ? {} : { expectedRevision });
     await this.deps.sync(name);
@@ -170,6 +171,12 @@ export class ModelAdmin {
     const record = await this.deps.registry.getModel(name);
     if (!record) throw Errors.modelNotFound(name);
     return record;
+  }
+
+  /** What a policy of the model may name: its live versions and aliases. */
+  async #registered(name: string): Promise<RegisteredVersions> {
+    const [model, versions] = await Promise.all([this.#model(name), this.deps.registry.listVersions(name)]);
+    return { model: name, versions: versions.map((v) => v.version), aliases: model.aliases };
   }
 
   /** The backend of the model's serving version (champion, else latest); undefined before its first version. */

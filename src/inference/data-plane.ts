@@ -8,9 +8,10 @@ import type { Admission } from './admission/admission.js';
 import type { InferenceService, InferResult, RequestedOutput } from './inference-service.js';
 import { describeConfiguration, type ModelConfiguration } from './model-configuration.js';
 import type { ModelHost } from './model-host.js';
-import type { PredictionLogPlan } from './model-plan.js';
+import type { PredictionLogPlan, ShadowPlan } from './model-plan.js';
 import { failureOf, sampled, type PredictionEvent, type PredictionObserver } from './prediction-observer.js';
 import type { ServedVersion } from './served-version.js';
+import { mirrored, type ShadowObserver } from './shadow-observer.js';
 import type { ModelStatistics, VersionStatistics } from './statistics/model-statistics.js';
 
 /** What a model says of itself (KServe v2 model metadata, before encoding). */
@@ -59,7 +60,9 @@ export interface DataPlaneDeps {
   readonly statistics?: Pick<ModelStatistics, 'of' | 'versionsOf'>;
   /** Hears the requests each model's policy samples (`prediction_log`); nothing logged when absent. */
   readonly predictions?: PredictionObserver;
-  /** Draws the sampling decision (default Math.random). */
+  /** Hears the answered requests each model's policy mirrors (`traffic.shadow`); nothing mirrored when absent. */
+  readonly shadow?: ShadowObserver;
+  /** Draws the sampling decisions (default Math.random). */
   readonly random?: () => number;
   /** The catalogue error a thrown value stands for (a codec's ProtocolError is the client's 4xx); default: itself, or 500. */
   readonly failureOf?: (error: unknown) => Pick<UmbralError, 'status' | 'code'>;
@@ -106,19 +109,26 @@ export class DataPlane {
   /**
    * Resolves, decodes with the model's limits, and runs the request (cache, deadline, fallback). A
    * request the model's policy samples ends with one call to the prediction observer, success or
-   * failure; the others pay one map lookup and one random draw.
+   * failure; one its policy mirrors, once answered, with one call to the shadow observer, which
+   * queues it and returns. The others pay one map lookup and a random draw per section.
    */
   async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
-    const plan = this.deps.predictions && this.deps.host.get(call.model)?.plan.predictionLog;
-    if (!sampled(plan, this.deps.random ?? Math.random)) return this.#infer(call, {});
+    const hosted = this.deps.host.get(call.model)?.plan;
+    const random = this.deps.random ?? Math.random;
+    const logged = this.deps.predictions && hosted?.predictionLog;
+    const shadow = this.deps.shadow && hosted?.shadow;
+    const plan = sampled(logged, random) ? logged : undefined;
+    const mirror = mirrored(shadow, random) ? shadow : undefined;
+    if (!plan && !mirror) return this.#infer(call, {});
     const started = performance.now();
     const progress: Progress = {};
     try {
       const answer = await this.#infer(call, progress);
-      this.#predicted(call, plan, progress, started, answer.result, undefined);
+      if (mirror) this.#mirror(call, mirror, answer, performance.now() - started);
+      if (plan) this.#predicted(call, plan, progress, started, answer.result, undefined);
       return answer;
     } catch (error) {
-      this.#predicted(call, plan, progress, started, undefined, error);
+      if (plan) this.#predicted(call, plan, progress, started, undefined, error);
       throw error;
     }
   }
@@ -152,6 +162,24 @@ export class DataPlane {
       status: failure?.status ?? 200, errorCode: failure?.code ?? null, payload: plan.payload,
       inputs: progress.decoded?.inputs ?? null, outputs: result?.outputs ?? null,
       ...this.#manifestOf(answeredBy, version),
+    });
+  }
+
+  /**
+   * Hands an answered request to the shadow observer (references only; it queues and returns). Not
+   * mirrored: an answer a fallback model gave, and one the target version gave itself.
+   */
+  #mirror(call: InferCallRequest<DecodedInferRequest>, plan: ShadowPlan, answer: { decoded: DecodedInferRequest; result: InferResult },
+    latencyMs: number): void {
+    const { decoded, result } = answer;
+    if (result.model !== call.model || result.version === plan.version) return;
+    const target = this.#manifestOf(call.model, plan.version).manifest;
+    this.deps.shadow?.mirror({
+      model: call.model, version: result.version, target: plan.target, targetVersion: plan.version,
+      inputs: decoded.inputs, parameters: decoded.parameters, outputs: result.outputs, latencyMs,
+      requested: decoded.outputs.map((output) => ({ name: output.name, classification: output.parameters.classification })),
+      ...this.#manifestOf(result.model, result.version),
+      ...(target ? { targetManifest: target } : {}),
     });
   }
 

@@ -42,6 +42,11 @@ export interface InferCall {
   readonly caller?: string;
   /** Milliseconds the transport spent decoding the request's tensors (statistics' compute_input). */
   readonly decodeMs?: number;
+  /**
+   * A shadow copy of a request (policy `traffic.shadow`): answered by this version alone, never from
+   * the response cache or by a fallback model, since its answer is compared with the client's.
+   */
+  readonly shadow?: boolean;
 }
 
 /** One OpenAI-compatible call through the data plane. */
@@ -145,7 +150,7 @@ export class InferenceService {
     const policy = this.#policyOf(served.model);
     // One deadline over the whole request: the model's run and, when it fails, its fallbacks.
     const compute = () => withDeadline(call.signal, this.timeoutOf(served.model), (signal) => this.#inferOrFallBack(served, { ...call, signal }));
-    if (!policy || !this.cache) return compute();
+    if (!policy || !this.cache || call.shadow) return compute();
     const key = tensorRequestKey(scopeOf(served, policy, call.caller), {
       inputs: call.inputs, parameters: call.parameters,
       outputs: call.outputs.map((o) => ({ name: o.name, parameters: o.classification === undefined ? {} : { classification: o.classification } })),
@@ -174,6 +179,7 @@ export class InferenceService {
   }
 
   async #inferOrFallBack(served: ServedVersion, call: InferCall): Promise<InferResult> {
+    if (call.shadow) return this.#infer(served, call);
     try {
       return await this.#infer(served, call);
     } catch (error) {

@@ -67,6 +67,8 @@ export class ModelHost {
   async #apply(plan: ModelPlan): Promise<ApplyResult> {
     const current = this.#models.get(plan.name);
     const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion].filter((v): v is string => v !== undefined));
+    // A live shadow target is loaded with the versions that serve, so that the first mirrored request does not wait for its load.
+    if (plan.shadow && plan.versions.some((v) => v.version === plan.shadow?.version)) wanted.add(plan.shadow.version);
     const states = new Map<string, VersionState>();
     for (const version of wanted) {
       const planned = plan.versions.find((v) => v.version === version);

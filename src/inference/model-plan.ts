@@ -37,6 +37,18 @@ export interface ModelPlan {
   readonly servers?: readonly string[];
   /** Which requests the prediction log keeps, and what of them (policy `prediction_log`); undefined = none. */
   readonly predictionLog?: PredictionLogPlan;
+  /** Which answered requests are mirrored to another version and compared (policy `traffic.shadow`); undefined = none. */
+  readonly shadow?: ShadowPlan;
+}
+
+/** Policy `traffic.shadow` as the data plane applies it per request. */
+export interface ShadowPlan {
+  /** The target as the policy writes it (`3`, `alias:challenger`): what metrics and the admin API name. */
+  readonly target: string;
+  /** The version it resolves to when the plan was built; the alias name when the alias points nowhere (each mirror then fails, counted). */
+  readonly version: string;
+  /** Share of answered requests mirrored, 0..1 (a plan is only made when it is above 0). */
+  readonly sampleRate: number;
 }
 
 /** Policy `prediction_log` as the data plane applies it per request. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shadowPolicySchema } from './shadow-policy.js';
 
 /*
  * The sections of a model's serving policy, each as model.yaml writes it (snake_case, strict). The
@@ -75,7 +76,13 @@ export const driftSchema = z.object({
 }).strict();
 
 /**
- * `traffic`, `promotion`: reserved for traffic splits and shadows and evaluation gates. Stored,
- * versioned and audited like the rest; nothing acts on them yet.
+ * `promotion`: reserved for evaluation gates. Stored, versioned and audited like the rest; nothing
+ * acts on it yet.
  */
 export const reservedSectionSchema = z.record(z.string(), z.unknown());
+
+/**
+ * `traffic`: `shadow` (src/model/shadow-policy.ts) is checked and acted on; its other keys are
+ * reserved for traffic splits (stored, nothing acts on them yet).
+ */
+export const trafficSchema = z.object({ shadow: shadowPolicySchema.optional() }).catchall(z.unknown());

@@ -50,6 +50,8 @@ import { operationsRoutes } from './routes/operations.js';
 import type { LiveQuality } from '../mlops/quality/open-live-quality.js';
 import { adminFeedbackRoutes } from './routes/admin-feedback.js';
 import { adminPredictionsRoutes } from './routes/admin-predictions.js';
+import type { ShadowStats } from '../mlops/shadow/shadow-stats.js';
+import { adminShadowRoutes } from './routes/admin-shadow.js';
 
 /** How often the HTTP server looks for connections past their header or request timeout. */
 const CONNECTIONS_CHECK_MS = 1_000;
@@ -83,6 +85,8 @@ export interface AppDeps {
   readonly quality: LiveQuality;
   /** Drift references and scores (docs/guides/drift.md). */
   readonly drift: DriftMonitor;
+  /** How mirrored requests compared (docs/guides/shadow.md). */
+  readonly shadow: ShadowStats;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -155,5 +159,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminNotificationsRoutes, { notifications: deps.notifications });
   await app.register(adminFeedbackRoutes, { quality: deps.quality, registry: deps.registry });
   await app.register(adminPredictionsRoutes, { db: deps.db, registry: deps.registry });
+  await app.register(adminShadowRoutes, { shadow: deps.shadow, host: deps.host, registry: deps.registry });
   return app;
 }

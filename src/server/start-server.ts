@@ -43,6 +43,7 @@ import { toUmbral } from './grpc/rpc-status.js';
 import { openNotifications, type Notifications } from '../mlops/notifications/open-notifications.js';
 import { openLiveQuality } from '../mlops/quality/open-live-quality.js';
 import { DriftMonitor } from '../mlops/drift/drift-monitor.js';
+import { openShadow } from '../mlops/shadow/open-shadow.js';
 import { driftCheckJob } from '../control/jobs/drift-check-job.js';
 import { predictionRetentionJob, qualityWindowJob } from '../control/jobs/monitoring-jobs.js';
 
@@ -192,9 +193,11 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     observer: { refused: (model) => metrics.admissionRefused.inc({ model }) },
   });
   const predictionLog = await openPredictionLog({ config, db, logger, registry: metrics.registry, events: parts.notifications.sink });
+  // Shadow copies (policy traffic.shadow) run off the request path, bounded by shadow.queueSize and shadow.concurrency.
+  const shadow = openShadow({ inference, metrics: metrics.registry, ...config.shadow });
   const plane = new DataPlane({
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
-    predictions: predictionLog, failureOf: toUmbral,
+    predictions: predictionLog, shadow: shadow.runner, failureOf: toUmbral,
   });
   const llm = new LlmPlane({ host, inference, plane, predictions: predictionLog, failureOf: toUmbral });
   const llmObserver = registerLlmMetrics(metrics.registry, (model) => host.get(model) !== undefined);
@@ -215,10 +218,12 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   try {
     app = await buildApp({
       ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality, drift,
+      shadow: shadow.stats,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     loopDelay.close();
+    await shadow.runner.close();
     await predictionLog.close();
     await store.stop();
     throw error;
@@ -233,6 +238,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
     await app.close();
     loopDelay.close();
+    await shadow.runner.close();
     await predictionLog.close();
     await store.stop();
     throw error;
@@ -265,6 +271,8 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
       timer.unref();
       // gRPC drains beside HTTP, with the same timeout, before what both depend on closes.
       await Promise.all([app.close(), grpc?.close(config.server.shutdownTimeoutMs)]);
+      // No request can mirror any more: shadow copies still queued are dropped, running ones aborted, before the models go.
+      await shadow.runner.close();
       // Every request has ended: what they logged is written (or spilled) before the database closes.
       await predictionLog.close();
       loopDelay.close();

@@ -4,6 +4,7 @@ import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
 import {
   driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  trafficSchema,
 } from './policy-sections.js';
 
 export { dynamicBatchingSchema } from './policy-sections.js';
@@ -53,7 +54,7 @@ export const modelConfigSchema = z.object({
   limits: limitsSchema.optional(),
   /** Reserved policy sections (policy-sections.ts): stored and versioned with the policy. */
   prediction_log: predictionLogSchema.optional(),
-  traffic: reservedSectionSchema.optional(),
+  traffic: trafficSchema.optional(),
   drift: driftSchema.optional(),
   promotion: reservedSectionSchema.optional(),
   input: z.array(tensorOverride).default([]),

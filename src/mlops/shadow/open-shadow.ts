@@ -16,8 +16,8 @@ export function openShadow(options: {
   inference: Pick<InferenceService, 'resolve' | 'infer'>; metrics: MetricsRegistry; queueSize: number; concurrency: number;
 }): OpenedShadow {
   const stats = new ShadowStats();
-  let runner: ShadowRunner | undefined;
-  const metrics = registerShadowMetrics(options.metrics, () => runner?.queueDepth ?? 0);
-  runner = new ShadowRunner({ inference: options.inference, queueSize: options.queueSize, concurrency: options.concurrency, outcomes: [stats, metrics] });
+  const metrics = registerShadowMetrics(options.metrics);
+  const runner = new ShadowRunner({ inference: options.inference, queueSize: options.queueSize, concurrency: options.concurrency, outcomes: [stats, metrics] });
+  metrics.watch(() => runner.queueDepth);
   return { runner, stats };
 }

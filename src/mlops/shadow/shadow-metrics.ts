@@ -3,15 +3,21 @@ import type { ShadowRequest } from '../../inference/shadow-observer.js';
 import type { Comparison } from './compare-answers.js';
 import type { ShadowOutcome, ShadowOutcomes } from './shadow-outcomes.js';
 
+/** The shadow runner's outcomes as metrics, and its queue read at each scrape. */
+export interface ShadowMetrics extends ShadowOutcomes {
+  watch(queueDepth: () => number): void;
+}
+
 const DIFFERENCE_BUCKETS = [0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 100];
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * Registers umbral_shadow_requests_total{model,target,outcome}, umbral_shadow_output_difference{model,target},
  * umbral_shadow_latency_seconds{model,target,role} and umbral_shadow_queue_depth on `registry`
- * (`target` is the target version). `queueDepth` is read at each scrape.
+ * (`target` is the target version).
  */
-export function registerShadowMetrics(registry: Registry, queueDepth: () => number): ShadowOutcomes {
+export function registerShadowMetrics(registry: Registry): ShadowMetrics {
+  let queueDepth = () => 0;
   const requests = new Counter({
     name: 'umbral_shadow_requests_total',
     help: 'Requests mirrored to a shadow target version by outcome: agreed or disagreed with the client\'s answer, failed, or dropped (queue full).',
@@ -33,6 +39,7 @@ export function registerShadowMetrics(registry: Registry, queueDepth: () => numb
   });
   const count = (request: ShadowRequest, outcome: ShadowOutcome) => requests.inc({ model: request.model, target: request.targetVersion, outcome });
   return {
+    watch: (read) => { queueDepth = read; },
     dropped: (request) => count(request, 'dropped'),
     failed: (request) => count(request, 'failed'),
     compared(request: ShadowRequest, comparison: Comparison, shadowMs: number) {

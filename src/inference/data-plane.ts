@@ -45,6 +45,8 @@ export interface InferCallRequest<D extends DecodedInferRequest> {
   decode(limits: DecodeLimits): D;
   /** Told which version resolved, before the body is decoded (for the access log of a request that fails). */
   onResolved?(model: string, version: string): void;
+  /** False: never handed to the prediction log, whatever the policy samples (an evaluation's rows are not production traffic). */
+  readonly logged?: boolean;
 }
 
 export interface DataPlaneDeps {
@@ -109,7 +111,7 @@ export class DataPlane {
    * failure; the others pay one map lookup and one random draw.
    */
   async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
-    const plan = this.deps.predictions && this.deps.host.get(call.model)?.plan.predictionLog;
+    const plan = call.logged === false ? undefined : this.deps.predictions && this.deps.host.get(call.model)?.plan.predictionLog;
     if (!sampled(plan, this.deps.random ?? Math.random)) return this.#infer(call, {});
     const started = performance.now();
     const progress: Progress = {};

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { cacheSectionSchema } from './cache-section.js';
 import {
-  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, promotionSchema, rateLimitSchema, remoteSectionSchema,
+  reservedSectionSchema,
 } from './policy-sections.js';
 
 /**
@@ -24,7 +25,7 @@ export const policySchema = z.object({
   traffic: reservedSectionSchema.optional(),
   prediction_log: predictionLogSchema.optional(),
   drift: driftSchema.optional(),
-  promotion: reservedSectionSchema.optional(),
+  promotion: promotionSchema.optional(),
 }).strict();
 
 /** A policy as checked: defaults of its sections filled in. */

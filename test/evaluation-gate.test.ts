@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -6,6 +7,7 @@ import onnxProto from 'onnx-proto';
 import { ADMIN_KEY, call, createKey, startSecuredServer } from './helpers/access-kit.js';
 import { eventually, startHttpReceiver, type HttpReceiver } from './helpers/notification-receivers.js';
 import { DEFAULT_MODELS, type TestServer } from './helpers/test-server.js';
+import { loadConfig } from '../src/config/load-config.js';
 
 const { onnx } = onnxProto;
 const MODEL = 'spam-classifier';
@@ -46,7 +48,16 @@ const admin = (server: TestServer, method: string, path: string, body?: unknown)
  * evaluated through the serving path, a worse challenger refused by the gate (409 with the report,
  * audited, notified), forced through by an admin with a reason, and a good one that passes.
  */
-describe('evaluation and the promotion gate', () => {
+const { databaseUrl } = loadConfig().store;
+const STORES = [
+  { name: 'embedded PGlite', overrides: {}, skip: false as const },
+  {
+    name: 'PostgreSQL', overrides: { 'store.databaseUrl': databaseUrl, 'store.databaseSchema': `umbral_test_${randomBytes(6).toString('hex')}` },
+    skip: databaseUrl ? false as const : 'DATABASE_URL is not set: the PostgreSQL run of the gate story needs a server',
+  },
+];
+
+for (const store of STORES) describe(`evaluation and the promotion gate (${store.name})`, { skip: store.skip }, () => {
   let server: TestServer;
   let receiver: HttpReceiver;
 
@@ -54,7 +65,7 @@ describe('evaluation and the promotion gate', () => {
     receiver = await startHttpReceiver();
     server = await startSecuredServer({
       models: { [MODEL]: DEFAULT_MODELS[MODEL] },
-      overrides: { 'evaluation.maxDatasetRows': 20, 'notifications.pollIntervalMs': 100, 'notifications.backoffMinMs': 50 },
+      overrides: { 'evaluation.maxDatasetRows': 20, 'notifications.pollIntervalMs': 100, 'notifications.backoffMinMs': 50, ...store.overrides },
     });
   });
   after(async () => {

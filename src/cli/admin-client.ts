@@ -24,6 +24,11 @@ export class AdminClient {
       : this.send(method, path, { body: JSON.stringify(body), contentType: 'application/json' });
   }
 
+  /** Sends a text body of `contentType` (JSON lines); resolves the JSON answer. */
+  text(method: 'POST' | 'PUT', path: string, body: string, contentType: string): Promise<unknown> {
+    return this.send(method, path, { body, contentType });
+  }
+
   /** PATCHes a JSON merge patch (RFC 7396); resolves the JSON answer. */
   mergePatch(path: string, patch: unknown): Promise<unknown> {
     return this.send('PATCH', path, { body: JSON.stringify(patch), contentType: 'application/merge-patch+json' });

@@ -36,6 +36,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runPredictionsCommand } = await import('./run-predictions-command.js');
     return runPredictionsCommand(command, process.stdout);
   }
+  if (command.kind === 'eval' || command.kind === 'datasets') {
+    const { runEvalCommand, runDatasetsCommand } = await import('./run-eval-command.js');
+    return command.kind === 'eval' ? runEvalCommand(command, print) : runDatasetsCommand(command, print);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

@@ -5,6 +5,7 @@ import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 import { parseJobsCommand, type JobsCommand } from './parse-jobs-args.js';
 import { parseNotificationsCommand, type NotificationsCommand } from './parse-notifications-args.js';
 import { parsePredictionsCommand, type PredictionsCommand } from './parse-predictions-args.js';
+import { parseDatasetsCommand, parseEvalCommand, type DatasetsCommand, type EvalCommand } from './parse-eval-args.js';
 
 /** What the command line asks for. */
 export type Command =
@@ -17,7 +18,9 @@ export type Command =
   | UsersCommand
   | JobsCommand
   | NotificationsCommand
-  | PredictionsCommand;
+  | PredictionsCommand
+  | EvalCommand
+  | DatasetsCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -32,6 +35,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'users') return parseUsersCommand(rest);
   if (command === 'jobs') return parseJobsCommand(rest);
   if (command === 'predictions') return parsePredictionsCommand(rest);
+  if (command === 'eval') return parseEvalCommand(rest);
+  if (command === 'datasets') return parseDatasetsCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
   if (command === 'notifications') return parseNotificationsCommand(rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);

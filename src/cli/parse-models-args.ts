@@ -10,7 +10,9 @@ export type ModelsAction =
     readonly manifestFile?: string; readonly sha256?: string; readonly create: boolean;
   }
   | { readonly name: 'list' }
-  | { readonly name: 'show' | 'promote' | 'rollback'; readonly model: string }
+  | { readonly name: 'show' | 'rollback'; readonly model: string }
+  /** `--force --reason TEXT`: past a failed promotion gate (admins only). */
+  | { readonly name: 'promote'; readonly model: string; readonly force?: { readonly reason: string } }
   | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number }
   | { readonly name: 'history'; readonly model: string; readonly limit?: number }
   | {
@@ -42,7 +44,7 @@ const ACTIONS: Record<ModelsAction['name'], ActionSpec> = {
   list: { positionals: [], options: {} },
   show: { positionals: ['MODEL'], options: {} },
   alias: { positionals: ['MODEL', 'ALIAS', 'VERSION'], options: {} },
-  promote: { positionals: ['MODEL'], options: {} },
+  promote: { positionals: ['MODEL'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
   rollback: { positionals: ['MODEL'], options: {} },
   history: { positionals: ['MODEL'], options: { limit: { type: 'string' } } },
   policy: { positionals: ['MODEL'], options: { set: { type: 'string', multiple: true }, file: { type: 'string' } } },
@@ -63,7 +65,8 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
   switch (name) {
     case 'push': return pushAction(first, values);
     case 'list': return { name };
-    case 'show': case 'promote': case 'rollback': return { name, model: first };
+    case 'show': case 'rollback': return { name, model: first };
+    case 'promote': return promoteAction(first, values);
     case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1) };
     case 'policy': return policyAction(first, values);
     case 'history': {
@@ -71,6 +74,16 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
       return limit === undefined ? { name, model: first } : { name, model: first, limit: integerArg(limit, '--limit', 1) };
     }
   }
+}
+
+function promoteAction(model: string, values: ActionValues): ModelsAction {
+  const reason = stringValue(values.reason);
+  if (values.force !== true) {
+    if (reason !== undefined) throw Errors.usage('models promote: --reason goes with --force (a promotion forced past its gate)');
+    return { name: 'promote', model };
+  }
+  if (reason === undefined || reason.trim() === '') throw Errors.usage('models promote --force needs --reason TEXT, for the audit log');
+  return { name: 'promote', model, force: { reason } };
 }
 
 function policyAction(model: string, values: ActionValues): ModelsAction {

@@ -63,7 +63,8 @@ async function perform(client: AdminClient, action: ModelsAction, output: Comman
       return { document: model, render: () => renderAliases(model) };
     }
     case 'promote': case 'rollback': {
-      const model = await client.json('POST', modelPath(action.model, action.name)) as ModelJson;
+      const force = action.name === 'promote' && action.force ? { force: true, reason: action.force.reason } : undefined;
+      const model = await client.json('POST', modelPath(action.model, action.name), force) as ModelJson;
       return { document: model, render: () => renderAliases(model) };
     }
     case 'policy': {

@@ -8,10 +8,13 @@ Usage:
   umbral models list
   umbral models show M
   umbral models alias M ALIAS VERSION
-  umbral models promote M
+  umbral models promote M [--force --reason TEXT]
   umbral models rollback M
   umbral models history M [--limit N]
   umbral models policy M [--set KEY=VALUE]… [--file policy.yaml]
+  umbral datasets push M FILE --name D | list M | show M D | delete M D
+  umbral eval M --dataset D [--versions champion,challenger] [--sample N] [--seed S]
+  umbral eval M --report ID
   umbral keys create --name NAME --scope S [--scope S …] [--model M …] [--expires 30d|12h|DATE]
                      [--rps N] [--rpm N] [--concurrent N]
   umbral keys list
@@ -55,12 +58,20 @@ models commands (talk to a running server's admin API):
   list            the models, their latest and serving versions and aliases
   show            one model: aliases, what serves, its versions
   alias           point ALIAS of M at VERSION (loaded and warmed first when the alias serves)
-  promote         challenger becomes champion, the old champion previous
+  promote         challenger becomes champion, the old champion previous, once the policy's promotion
+                  gate passes; --force --reason TEXT promotes past a failed gate (admins only)
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
   policy          M's serving policy (model.yaml's keys): shown; changed key by key with --set
                   (rate_limit.requests_per_minute=600; a value is YAML, null removes the key); or
                   replaced whole by --file. Stored, versioned and applied by every replica
+
+datasets and eval (talk to a running server's admin API; docs/guides/evaluation.md):
+  datasets push   store FILE (JSON lines: {"inputs": {...}, "expected": ...} per example) as dataset D
+                  of M, checked against M's inputs and task; list, show and delete as they say
+  eval            run dataset D (or a seeded --sample of N rows) through each of --versions (numbers or
+                  aliases) on the serving path; prints metrics by version and p50/p99 latency; the
+                  report is stored (--report ID prints a stored one)
 
 keys commands (talk to a running server's admin API; need the access:admin permission):
   create          a new API key; stdout gets the key alone, so KEY=$(umbral keys create …) captures
@@ -114,7 +125,7 @@ predictions export (talks to a running server's admin API; needs admin:read):
   are ISO 8601 times (2026-01-31, 2026-01-31T12:00:00Z), from inclusive, to exclusive; --version
   keeps one version's records
 
-models, keys, users, jobs, notifications and predictions options:
+models, datasets, eval, keys, users, jobs, notifications and predictions options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)

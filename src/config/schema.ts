@@ -189,6 +189,13 @@ export const SETTINGS = {
     maxWindowRows: setting('UMBRAL_DRIFT_MAX_WINDOW_ROWS', z.number().int().min(100).max(1_000_000), 10_000,
       'Most logged predictions one drift check reads per version and window (the latest ones): bounds the work of a check.'),
   },
+  evaluation: {
+    maxDatasetBytes: setting('UMBRAL_EVAL_MAX_DATASET_BYTES', positiveInt, 64 * 1024 ** 2,
+      'Largest evaluation dataset POST /admin/models/{m}/datasets takes; larger gets 413 (docs/guides/evaluation.md).'),
+    maxDatasetRows: setting('UMBRAL_EVAL_MAX_DATASET_ROWS', positiveInt, 100_000, 'Most rows (examples) an evaluation dataset may hold; more gets 413.'),
+    concurrency: setting('UMBRAL_EVAL_CONCURRENCY', z.number().int().min(1).max(1024), 16,
+      'Rows of an evaluation in flight at once through the data plane (what lets dynamic batching merge them, as it merges clients\' requests).'),
+  },
   tracing: {
     exporter: setting('UMBRAL_TRACING', z.enum(['none', 'otlp', 'console']), 'none',
       'OpenTelemetry traces: none (off), otlp (OTLP/HTTP JSON to tracing.otlpUrl), or console (standard error, for a look while developing).'),

@@ -13,6 +13,7 @@ import {
 import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
 import type { RegisteredVersions } from './check-shadow-target.js';
+import type { PromoteOptions, PromotionGate } from './promotion-gate.js';
 import { registerVersion } from './register-version.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
 
@@ -26,6 +27,8 @@ export interface ModelAdminDeps {
   readonly reload: (model: string) => Promise<void>;
   /** Versions kept per model after an upload (registry.retainVersions); 0 keeps all. */
   readonly retainVersions: number;
+  /** The policy's promotion gate (`promotion`); promotions are not gated when absent. */
+  readonly gate?: Pick<PromotionGate, 'enforce' | 'problems'>;
 }
 
 /** A policy and the revision it is at (0: none was ever set: every default applies). */
@@ -78,8 +81,12 @@ export class ModelAdmin {
     await this.deps.sync(name);
   }
 
-  /** challenger → champion (the old champion becomes previous), once the challenger has loaded. */
-  async promote(name: string, actor: Actor): Promise<void> {
+  /**
+   * challenger → champion (the old champion becomes previous), once the challenger has passed the
+   * policy's promotion gate (409 with the report unless `force`d with a reason) and loaded.
+   */
+  async promote(name: string, actor: Actor, options: PromoteOptions = {}): Promise<void> {
+    await this.deps.gate?.enforce(name, actor, options);
     await this.#preload(name, (await this.#model(name)).aliases[CHALLENGER]);
     await this.deps.registry.promote(name, actor);
     await this.deps.sync(name);
@@ -119,6 +126,8 @@ export class ModelAdmin {
   async setPolicy(name: string, document: unknown, actor: Actor, expectedRevision?: number): Promise<PolicyView> {
     const backend = await this.#backendOf(name);
     const checked = checkPolicy(document, backend, await this.#registered(name));
+    const gate = checked.policy.promotion && this.deps.gate ? await this.deps.gate.problems(name, checked.policy.promotion) : [];
+    if (gate.length > 0) throw Errors.policyInvalid(gate);
     if (backend !== undefined && isRemoteKind(backend)) await this.#followEndpoint(name, backend, checked.document, actor);
     const record = await this.deps.registry.setPolicy(name, checked.document, actor, expectedRevision === undefined ? {} : { expectedRevision });
     await this.deps.sync(name);

@@ -203,6 +203,22 @@ export const Errors = {
     `the reference dataset is refused (${detail}); send JSON lines, one {"inputs": [...]} per line with KServe v2 input tensors (optionally "outputs": [...])`),
   referenceTooLarge: define('UMBRAL_ERR_REFERENCE_TOO_LARGE', { status: 413 }, (limitBytes: number) =>
     `the reference dataset is larger than the limit of ${limitBytes} bytes (drift.maxReferenceBytes); send a sample of it (at most drift.referenceValues values per feature are kept anyway)`),
+  // Evaluation datasets, evaluations and the promotion gate (docs/guides/evaluation.md)
+  datasetInvalid: define('UMBRAL_ERR_DATASET_INVALID', { status: 400 }, (detail: string) =>
+    `the evaluation dataset is refused (${detail}); send JSON lines, one example per line: {"inputs": {"<input>": <value>, …}, "expected": <label, number or [relevant ids]>}, with every input of the model`),
+  datasetTooLarge: define('UMBRAL_ERR_DATASET_TOO_LARGE', { status: 413 }, (detail: string) =>
+    `the evaluation dataset is too large: ${detail}; send a sample of it`),
+  datasetNotFound: define('UMBRAL_ERR_DATASET_NOT_FOUND', { status: 404 }, (model: string, name: string) =>
+    `model '${model}' has no evaluation dataset '${name}'; GET /admin/models/${model}/datasets lists them`),
+  datasetExists: define('UMBRAL_ERR_DATASET_EXISTS', { status: 409 }, (model: string, name: string, sha256: string) =>
+    `model '${model}' has a dataset '${name}' with other content (sha256 ${sha256}); delete it first, or push this one under another name`),
+  datasetInUse: define('UMBRAL_ERR_DATASET_IN_USE', { status: 409 }, (model: string, name: string) =>
+    `dataset '${name}' is the promotion gate's dataset in the policy of model '${model}'; change or remove the policy's promotion section first`),
+  evaluationNotFound: define('UMBRAL_ERR_EVALUATION_NOT_FOUND', { status: 404 }, (model: string, id: string) =>
+    `model '${model}' has no evaluation report '${id}'; GET /admin/models/${model}/evaluations lists them`),
+  gateFailed: define('UMBRAL_ERR_GATE_FAILED', { status: 409 }, (model: string, challenger: number, reasons: string[]) =>
+    `the promotion gate of model '${model}' refused challenger version ${challenger}: ${reasons.join('; ')}; `
+    + 'the evaluation report is in details; an admin may force the promotion with a reason'),
   storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
     `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>

@@ -15,11 +15,20 @@ export class UmbralError extends Error {
     readonly exposed: boolean,
     /** Seconds a client should wait before retrying (rendered as `Retry-After`). */
     readonly retryAfterSeconds?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { details?: Readonly<Record<string, unknown>> },
   ) {
     super(message, options);
     this.name = 'UmbralError';
+    this.details = options?.details;
   }
+
+  /** Structured facts the answer carries beside the message (`details`), exposed errors only: a promotion gate's report. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The same error with `details` for its answer. */
+export function withDetails(error: UmbralError, details: Readonly<Record<string, unknown>>): UmbralError {
+  return new UmbralError(error.code, error.message, error.status, error.retryable, error.exposed, error.retryAfterSeconds, { cause: error.cause, details });
 }
 
 export function isUmbralError(value: unknown): value is UmbralError {

@@ -46,6 +46,8 @@ export interface InferCallRequest<D extends DecodedInferRequest> {
   decode(limits: DecodeLimits): D;
   /** Told which version resolved, before the body is decoded (for the access log of a request that fails). */
   onResolved?(model: string, version: string): void;
+  /** False: never handed to the prediction log, whatever the policy samples (an evaluation's rows are not production traffic). */
+  readonly logged?: boolean;
 }
 
 export interface DataPlaneDeps {
@@ -113,7 +115,8 @@ export class DataPlane {
    * queues it and returns. The others pay one map lookup and a random draw per section.
    */
   async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
-    const hosted = this.deps.host.get(call.model)?.plan;
+    // An evaluation's rows (logged: false) are neither logged nor mirrored: they are not traffic.
+    const hosted = call.logged === false ? undefined : this.deps.host.get(call.model)?.plan;
     const random = this.deps.random ?? Math.random;
     const logged = this.deps.predictions && hosted?.predictionLog;
     const shadow = this.deps.shadow && hosted?.shadow;

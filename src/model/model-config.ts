@@ -3,7 +3,7 @@ import { BACKEND_KINDS, isRemoteKind, REMOTE_BACKEND_KINDS } from './backend-kin
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
 import {
-  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, promotionSchema, rateLimitSchema, remoteSectionSchema,
   trafficSchema,
 } from './policy-sections.js';
 
@@ -56,7 +56,8 @@ export const modelConfigSchema = z.object({
   prediction_log: predictionLogSchema.optional(),
   traffic: trafficSchema.optional(),
   drift: driftSchema.optional(),
-  promotion: reservedSectionSchema.optional(),
+  /** The promotion gate (policy-sections.ts). */
+  promotion: promotionSchema.optional(),
   input: z.array(tensorOverride).default([]),
   output: z.array(tensorOverride).default([]),
   version_policy: versionPolicy.default({ latest: { num_versions: 1 } }),

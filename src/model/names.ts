@@ -5,7 +5,7 @@ const DIGITS = /^[0-9]+$/;
 const MAX_VERSION = 2_147_483_647;
 
 /** Throws invalidName unless `name` is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit. */
-export function checkName(what: 'model' | 'alias' | 'tag' | 'job', name: string): void {
+export function checkName(what: 'model' | 'alias' | 'tag' | 'job' | 'dataset', name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) throw Errors.invalidName(what, String(name));
 }
 

@@ -76,13 +76,34 @@ export const driftSchema = z.object({
 }).strict();
 
 /**
- * `promotion`: reserved for evaluation gates. Stored, versioned and audited like the rest; nothing
- * acts on it yet.
- */
-export const reservedSectionSchema = z.record(z.string(), z.unknown());
-
-/**
  * `traffic`: `shadow` (src/model/shadow-policy.ts) is checked and acted on; its other keys are
  * reserved for traffic splits (stored, nothing acts on them yet).
  */
 export const trafficSchema = z.object({ shadow: shadowPolicySchema.optional() }).catchall(z.unknown());
+
+/**
+ * `promotion`: the gate `promote` passes (src/control/promotion-gate.ts, docs/guides/evaluation.md):
+ * challenger and champion evaluated on `dataset` (or a stored report of the same versions, dataset
+ * content and sample reused); the challenger must better the champion's `metric` by
+ * `min_improvement` and stay within `max_latency_regression` of its p99 latency. That the metric
+ * fits the model's task and the dataset exists is checked when the policy is set.
+ */
+export const promotionSchema = z.object({
+  /** A dataset of the model (POST /admin/models/{m}/datasets). */
+  dataset: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a dataset name: 1-128 letters, digits, \'.\', \'_\' or \'-\''),
+  /** A metric of the model's task, as evaluation reports name it (`f1_macro`, `roc_auc`, `rmse`, `ndcg@10`, `f1:spam`). */
+  metric: z.string().min(1).max(160),
+  /** How much better the challenger must be (lower for `mae` and `rmse`); negative tolerates a loss. Default 0: no worse. */
+  min_improvement: z.number().min(-1e9).max(1e9).optional(),
+  /** `absolute` (default): in the metric's units; `relative`: a share of the champion's value (0.02 = 2 % better). */
+  improvement: z.enum(['absolute', 'relative']).optional(),
+  /** How much slower (p99) the challenger may be: a share of the champion's p99, or milliseconds; either bound allows. Absent: not checked. */
+  max_latency_regression: z.object({
+    relative: z.number().nonnegative().max(1000).optional(),
+    ms: z.number().nonnegative().max(3_600_000).optional(),
+  }).strict().refine((bound) => bound.relative !== undefined || bound.ms !== undefined, 'give relative, ms, or both').optional(),
+  /** Evaluate a seeded sample of this many rows instead of the whole dataset. */
+  sample: z.number().int().positive().max(10_000_000).optional(),
+  /** The sample's seed (default 0). */
+  seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
+}).strict();

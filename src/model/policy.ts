@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cacheSectionSchema } from './cache-section.js';
 import {
-  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
+  driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, promotionSchema, rateLimitSchema, remoteSectionSchema,
   trafficSchema,
 } from './policy-sections.js';
 
@@ -25,7 +25,7 @@ export const policySchema = z.object({
   traffic: trafficSchema.optional(),
   prediction_log: predictionLogSchema.optional(),
   drift: driftSchema.optional(),
-  promotion: reservedSectionSchema.optional(),
+  promotion: promotionSchema.optional(),
 }).strict();
 
 /** A policy as checked: defaults of its sections filled in. */

@@ -36,11 +36,14 @@ export interface AuditEntry {
   readonly at: Date;
   readonly action:
     | 'model.create' | 'version.create' | 'version.delete' | 'version.retire' | 'version.tag' | 'version.untag'
-    | 'alias.set' | 'alias.delete' | 'promote' | 'rollback' | 'policy.set';
+    | 'alias.set' | 'alias.delete' | 'promote' | 'rollback' | 'policy.set'
+    | 'gate.passed' | 'gate.failed' | 'gate.forced';
   /** The alias or tag concerned, when any. */
   readonly subject: string | null;
   readonly from: string | null;
   readonly to: string | null;
+  /** Facts of a decision, when it has them: a promotion gate's verdict, report and a forced promotion's reason. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** A model's serving policy as stored (src/model/policy.ts); a model that never had one has none. */
@@ -95,6 +98,13 @@ export interface Registry {
   deleteVersion(model: string, version: number, actor: Actor): Promise<void>;
   /** Retires the oldest versions beyond `keep`, never an aliased one. Returns the retired numbers. */
   applyRetention(model: string, keep: number, actor: Actor): Promise<number[]>;
+  /**
+   * Appends an audit entry for a decision that changes nothing by itself (a promotion gate's
+   * verdict, with its report in `details`); no replica needs to hear of it.
+   */
+  recordDecision(model: string, actor: Actor, decision: {
+    action: 'gate.passed' | 'gate.failed' | 'gate.forced'; subject?: string; from?: number; to?: number; details: Readonly<Record<string, unknown>>;
+  }): Promise<void>;
   /** Audit entries of a model, newest first. */
   history(model: string, options?: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
   /** The model's policy; undefined when none was ever set (the defaults apply). 404 for an unknown model. */

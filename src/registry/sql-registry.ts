@@ -262,6 +262,14 @@ export class SqlRegistry implements Registry {
     return readPolicyHistory(this.db, model, Math.min(limit, HISTORY_MAX_LIMIT), beforeRevision);
   }
 
+  async recordDecision(model: string, actor: Actor, decision: Parameters<Registry['recordDecision']>[2]): Promise<void> {
+    checkName('model', model);
+    await this.db.transaction(async (tx) => {
+      await lockModel(tx, model);
+      await appendAudit(tx, model, actor, decision);
+    });
+  }
+
   /**
    * Runs one change in one transaction: `work` logs what it does; when it logged anything, replicas
    * are notified (on commit). A throw rolls everything back, so a refused request changes nothing.

@@ -16,6 +16,8 @@ import type { NotificationAdmin } from '../mlops/notifications/notification-admi
 import { adminNotificationsRoutes } from './routes/admin-notifications.js';
 import type { DriftMonitor } from '../mlops/drift/drift-monitor.js';
 import { adminDriftRoutes } from './routes/admin-drift.js';
+import type { Evaluations } from '../mlops/evaluation/evaluations.js';
+import { adminEvaluationRoutes } from './routes/admin-evaluations.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Readiness } from './readiness.js';
 import type { Database } from '../store/database.js';
@@ -87,6 +89,8 @@ export interface AppDeps {
   readonly drift: DriftMonitor;
   /** How mirrored requests compared (docs/guides/shadow.md). */
   readonly shadow: ShadowStats;
+  /** Evaluation datasets and reports (docs/guides/evaluation.md). */
+  readonly evaluations: Evaluations;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -146,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminPolicyRoutes, deps);
   await app.register(adminJobsRoutes, deps);
   await app.register(adminDriftRoutes, { drift: deps.drift, maxReferenceBytes: config.drift.maxReferenceBytes });
+  await app.register(adminEvaluationRoutes, { evaluations: deps.evaluations, maxDatasetBytes: config.evaluation.maxDatasetBytes });
   const { llmObserver } = deps;
   await app.register(kserveGenerateRoutes, { llm: deps.llm, llmObserver });
   await app.register(openAiRoutes, {

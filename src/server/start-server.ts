@@ -21,6 +21,8 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { SeedNote } from '../control/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
 import { ModelAdmin } from '../control/model-admin.js';
+import { PromotionGate } from '../control/promotion-gate.js';
+import { Evaluations } from '../mlops/evaluation/evaluations.js';
 import { RegistrySync } from '../control/registry-sync.js';
 import { seedRegistry } from '../control/seed-registry.js';
 import type { Registry } from '../registry/registry.js';
@@ -201,9 +203,12 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   });
   const llm = new LlmPlane({ host, inference, plane, predictions: predictionLog, failureOf: toUmbral });
   const llmObserver = registerLlmMetrics(metrics.registry, (model) => host.get(model) !== undefined);
+  // Evaluations send their rows through the same data plane as clients' requests.
+  const evaluations = new Evaluations({ db, registry: parts.registry, plane, limits: { ...config.evaluation, maxElements: config.limits.maxElements } });
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
+    gate: new PromotionGate({ registry: parts.registry, evaluations, events: parts.notifications.sink }),
   });
   const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, pending: predictionLog, ...config.quality });
   // Drift checks and quality windows run as scheduled jobs, never on the request path.
@@ -218,7 +223,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   try {
     app = await buildApp({
       ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality, drift,
-      shadow: shadow.stats,
+      evaluations, shadow: shadow.stats,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {

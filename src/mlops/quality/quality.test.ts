@@ -39,6 +39,13 @@ describe('regression quality', () => {
     const q = regressionQuality([{ predicted: 3, actual: 1 }, { predicted: 1, actual: 2 }, { predicted: 2, actual: 2 }]);
     close(q.mae, 1, 'mae');
     close(q.rmse, Math.sqrt(5 / 3), 'rmse');
+    // Actual 1, 2, 2: mean 5/3, SS_tot = 4/9 + 1/9 + 1/9 = 2/3; SS_res = 5: R² = 1 - 5 / (2/3).
+    close(q.r2, 1 - 7.5, 'r2');
+  });
+
+  it('gives R² 1 to a perfect fit and 0 to a miss of constant values', () => {
+    close(regressionQuality([{ predicted: 1, actual: 1 }, { predicted: 3, actual: 3 }]).r2, 1, 'perfect');
+    close(regressionQuality([{ predicted: 1, actual: 2 }, { predicted: 3, actual: 2 }]).r2, 0, 'constant actual');
   });
 });
 
@@ -51,10 +58,13 @@ describe('ranking quality', () => {
     ], 3);
     close(q.hitRate, 2 / 3, 'hit rate');
     close(q.ndcg, (1 / Math.log2(3) + 1.5 / (1 + 1 / Math.log2(3))) / 3, 'ndcg');
+    // Recall: 1/1, 2/2, 0/1; reciprocal rank of the first relevant id: 1/2, 1/1, 0.
+    close(q.recall, 2 / 3, 'recall');
+    close(q.mrr, 0.5, 'mrr');
   });
 
   it('scores a row without relevant ids 0', () => {
-    assert.deepEqual(rankingQuality([{ ranked: ['a'], relevant: [] }], 5), { hitRate: 0, ndcg: 0 });
+    assert.deepEqual(rankingQuality([{ ranked: ['a'], relevant: [] }], 5), { hitRate: 0, ndcg: 0, recall: 0, mrr: 0 });
   });
 });
 

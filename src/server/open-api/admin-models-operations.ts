@@ -1,4 +1,4 @@
-import { json, ok, ref, type OperationDoc, type ResponseDoc } from './operation-doc.js';
+import { boolean, json, object, ok, ref, string, type OperationDoc, type ResponseDoc } from './operation-doc.js';
 
 const M = '/admin/models/:model';
 const NO_MODEL = 'the model is not in the registry';
@@ -23,6 +23,18 @@ const promoteOrRollback = (action: 'promote' | 'rollback'): OperationDoc => ({
   responses: { 200: ok('the model with its aliases moved', 'Model') },
   errors: { 404: NO_MODEL, 409: `the alias ${action} needs is missing`, 422: 'the version failed to load; the serving version is unchanged', 503: 'the registry is unavailable' },
 });
+
+const promote: OperationDoc = {
+  ...promoteOrRollback('promote'),
+  description: 'With a promotion gate in the policy (`promotion`), challenger and champion are evaluated first (docs/guides/evaluation.md); '
+    + 'a failed gate is refused with 409 UMBRAL_ERR_GATE_FAILED, the verdict and the report in `details`, unless an admin forces it with a reason.',
+  body: { content: json(object({ force: boolean, reason: string }, ['force', 'reason'])), required: false, description: 'no body (or `{}`): a gated promotion' },
+  errors: {
+    400: 'force without a reason', 403: 'force by a credential without access:admin', 404: NO_MODEL,
+    409: 'no challenger, or the promotion gate refused it (UMBRAL_ERR_GATE_FAILED; `details.verdict`, `details.report`)',
+    422: 'the version failed to load; the serving version is unchanged', 503: 'the registry is unavailable',
+  },
+};
 
 /** The registry's admin API (routes/admin-models.ts, routes/admin-policy.ts). */
 export const ADMIN_MODELS_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
@@ -73,7 +85,7 @@ export const ADMIN_MODELS_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     operationId: 'deleteAlias', summary: 'Delete an alias', tag: 'admin-models',
     responses: { 200: ok('the model without the alias', 'Model') }, errors: { 404: 'the model or alias does not exist' },
   },
-  [`POST ${M}/promote`]: promoteOrRollback('promote'),
+  [`POST ${M}/promote`]: promote,
   [`POST ${M}/rollback`]: promoteOrRollback('rollback'),
   [`POST ${M}/reload`]: {
     operationId: 'reloadModel', summary: 'Reload a model from the registry', tag: 'admin-models',

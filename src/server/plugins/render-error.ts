@@ -35,12 +35,13 @@ export function toUmbralError(error: unknown, bodyLimit: number): UmbralError {
 
 /**
  * Renders an error in the Open Inference Protocol's shape, `{"error": "<message>"}`, with our code
- * beside it. A 5xx shows only the request id, never internals; the log line has the cause.
+ * (and an exposed error's `details`) beside it. A 5xx shows only the request id, never internals; the log line has the cause.
  */
 export function renderError(error: UmbralError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.status >= 500 && !error.exposed) request.log.error({ err: error, code: error.code }, 'request failed');
   const message = error.exposed ? error.message : `internal error; quote request id ${request.id} to the operator`;
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   reply.header('x-umbral-error-code', error.code);
-  return reply.code(error.status).type('application/json').send({ error: message, code: error.code });
+  const details = error.exposed && error.details !== undefined ? { details: error.details } : {};
+  return reply.code(error.status).type('application/json').send({ error: message, code: error.code, ...details });
 }

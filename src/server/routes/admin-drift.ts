@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { Errors } from '../../errors/catalogue.js';
 import type { DriftMonitor } from '../../mlops/drift/drift-monitor.js';
-import { decompressBody } from '../plugins/decompress-body.js';
+import { readTextBody } from './read-text-body.js';
 
 export interface AdminDriftDeps {
   readonly drift: DriftMonitor;
@@ -25,7 +24,7 @@ export async function adminDriftRoutes(app: FastifyInstance, deps: AdminDriftDep
   // This plugin's own context: the server-wide JSON parser does not apply here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    readText(request, payload, maxReferenceBytes).then((text) => done(null, text), (error: Error) => done(error, undefined));
+    readTextBody(request, payload, maxReferenceBytes, () => Errors.referenceTooLarge(maxReferenceBytes)).then((text) => done(null, text), (error: Error) => done(error, undefined));
   });
 
   app.put<{ Params: { model: string; version: string }; Body: string }>('/admin/models/:model/versions/:version/reference', {
@@ -39,22 +38,4 @@ export async function adminDriftRoutes(app: FastifyInstance, deps: AdminDriftDep
   app.get<{ Params: { model: string } }>('/admin/models/:model/drift', {
     config: { access: 'admin:read' }, schema: { params: params('model') },
   }, async (request) => drift.report(request.params.model));
-}
-
-/** The body as UTF-8 text, refused with a 413 as soon as it passes `limit` bytes (as sent, and once decompressed). */
-async function readText(request: FastifyRequest, payload: Readable, limit: number): Promise<string> {
-  const declared = Number(request.headers['content-length']);
-  if (declared > limit) throw Errors.referenceTooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of payload) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw Errors.referenceTooLarge(limit);
-    chunks.push(buffer);
-  }
-  const body = await decompressBody(Buffer.concat(chunks, size), request.headers['content-encoding'], limit).catch((error: unknown) => {
-    throw (error as { code?: string }).code === Errors.bodyTooLarge.code ? Errors.referenceTooLarge(limit) : error;
-  });
-  return body.toString('utf8');
 }

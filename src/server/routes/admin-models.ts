@@ -8,6 +8,7 @@ import { isVersionNumber } from '../../model/names.js';
 import type { Registry } from '../../registry/registry.js';
 import { auditJson, modelJson, versionJson } from './admin-json.js';
 import { pageQuerySchema, type PageQuery } from './page-query.js';
+import { promoteOptions } from './promote-options.js';
 import { receiveUpload } from './receive-upload.js';
 
 export interface AdminModelsDeps {
@@ -123,7 +124,7 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
   for (const action of ['promote', 'rollback'] as const) {
     app.post<M>(`/admin/models/:model/${action}`, { config: WRITE, schema: { params: params('model') } }, async (request) => {
       const name = request.params.model;
-      await (action === 'promote' ? admin.promote(name, actor(request)) : admin.rollback(name, actor(request)));
+      await (action === 'promote' ? admin.promote(name, actor(request), promoteOptions(request)) : admin.rollback(name, actor(request)));
       return answer(name);
     });
   }

@@ -52,9 +52,11 @@ VOLUME ["/var/lib/umbral", "/tmp"]
 USER 1000:1000
 # HTTP (UMBRAL_PORT) and gRPC (UMBRAL_GRPC_PORT).
 EXPOSE 8080 8081
-# Liveness, not readiness: a database outage makes /health/ready answer 503, and restarting the
-# container would not end it. node itself asks, since the slim image has no curl.
+# Liveness, not readiness: a model that fails to load makes /health/ready answer 503, and restarting
+# the container would not mend it. node itself asks, since the slim image has no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.UMBRAL_PORT || 8080) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 and stops gracefully on SIGTERM itself; jobs that start commands want an init to reap
+# orphans (`docker run --init`, compose `init: true`).
 ENTRYPOINT ["node", "bin/umbral.js"]
 CMD ["serve"]

@@ -58,8 +58,8 @@ describe('the Dockerfile', () => {
       const copiedBefore = before.flatMap((step) => (step.kind === 'copy' ? step.sources : []));
       assert.deepEqual([...copiedBefore].sort(), [...PACKAGE_FILES].sort(), `stage ${stage.name}: only the package files before npm ci`);
       assert.ok(before.some((step) => step.kind === 'env' && step.vars.ONNXRUNTIME_NODE_INSTALL === 'skip'), `stage ${stage.name}: ONNXRUNTIME_NODE_INSTALL=skip before npm ci`);
-      const lastPackageCopy = stage.steps.findIndex((step) => step.kind === 'copy' && step.sources.some((source) => !PACKAGE_FILES.includes(source)));
-      assert.ok(lastPackageCopy === -1 || lastPackageCopy > install, `stage ${stage.name}: sources come after the dependency layer`);
+      const firstSourceCopy = stage.steps.findIndex((step) => step.kind === 'copy' && step.sources.some((source) => !PACKAGE_FILES.includes(source)));
+      assert.ok(firstSourceCopy === -1 || firstSourceCopy > install, `stage ${stage.name}: sources come after the dependency layer`);
     }
     for (const step of runs(runtime)) {
       if (/\bnpm\b/.test(step.command)) assert.match(step.command, /^npm ci .*--omit=dev/, `runtime: ${step.command}`);

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 import { testTempDir } from './temp-dir.js';
 
 const run = promisify(execFile);
@@ -55,13 +55,3 @@ function binary(tool: string): string | undefined {
   return BIN.map((dir) => join(dir, tool)).find((path) => existsSync(path));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

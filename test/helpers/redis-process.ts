@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port.js';
 
 /** A throwaway redis-server on a free loopback port, which a test can stop and start again. */
 export interface RedisProcess {
@@ -45,15 +46,6 @@ export async function startRedisProcess(): Promise<RedisProcess> {
   const signal = (name: NodeJS.Signals) => () => { child?.kill(name); };
   await start();
   return { url: `redis://127.0.0.1:${port}`, stop, start, pause: signal('SIGSTOP'), resume: signal('SIGCONT'), close: stop };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 async function untilPong(port: number, child: ChildProcess, ms = 5000): Promise<void> {

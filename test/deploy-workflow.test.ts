@@ -87,7 +87,8 @@ describe(`CI workflow (${WORKFLOW_PATH})`, () => {
     assert.equal(command, 'npm test');
     assert.ok(lines.includes(command), `the test job runs \`${command}\`: ${lines.join(' | ')}`);
     assert.ok(lines.indexOf('npm ci') >= 0 && lines.indexOf('npm ci') < lines.indexOf(command), 'a clean install comes first');
-    assert.deepEqual(test.strategy?.matrix?.['node-version'], [20, 22]);
+    // The oldest line `engines` allows and the image's own (Dockerfile FROM node:24…).
+    assert.deepEqual(test.strategy?.matrix?.['node-version'], [22, 24]);
     const setupNode = test.steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
     assert.equal(setupNode?.with?.['node-version'], '${{ matrix.node-version }}');
     assert.equal(setupNode?.with?.cache, 'npm');

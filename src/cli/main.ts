@@ -36,6 +36,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runPredictionsCommand } = await import('./run-predictions-command.js');
     return runPredictionsCommand(command, process.stdout);
   }
+  if (command.kind === 'backup' || command.kind === 'restore') {
+    const { runBackupCommand } = await import('./backup-command.js');
+    return runBackupCommand(command, print);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

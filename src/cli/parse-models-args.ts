@@ -10,8 +10,10 @@ export type ModelsAction =
     readonly manifestFile?: string; readonly sha256?: string; readonly create: boolean;
   }
   | { readonly name: 'list' }
-  | { readonly name: 'show' | 'promote' | 'rollback'; readonly model: string }
-  | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number }
+  | { readonly name: 'show' | 'rollback'; readonly model: string }
+  /** `force`: `--force --reason TEXT`, an admin's override of the signature check. */
+  | { readonly name: 'promote'; readonly model: string; readonly force?: { readonly reason: string } }
+  | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number; readonly force?: { readonly reason: string } }
   | { readonly name: 'history'; readonly model: string; readonly limit?: number }
   | {
     readonly name: 'policy'; readonly model: string;
@@ -41,8 +43,8 @@ const ACTIONS: Record<ModelsAction['name'], ActionSpec> = {
   },
   list: { positionals: [], options: {} },
   show: { positionals: ['MODEL'], options: {} },
-  alias: { positionals: ['MODEL', 'ALIAS', 'VERSION'], options: {} },
-  promote: { positionals: ['MODEL'], options: {} },
+  alias: { positionals: ['MODEL', 'ALIAS', 'VERSION'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
+  promote: { positionals: ['MODEL'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
   rollback: { positionals: ['MODEL'], options: {} },
   history: { positionals: ['MODEL'], options: { limit: { type: 'string' } } },
   policy: { positionals: ['MODEL'], options: { set: { type: 'string', multiple: true }, file: { type: 'string' } } },
@@ -63,14 +65,26 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
   switch (name) {
     case 'push': return pushAction(first, values);
     case 'list': return { name };
-    case 'show': case 'promote': case 'rollback': return { name, model: first };
-    case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1) };
+    case 'show': case 'rollback': return { name, model: first };
+    case 'promote': return { name, model: first, ...forceOf(name, values) };
+    case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1), ...forceOf(name, values) };
     case 'policy': return policyAction(first, values);
     case 'history': {
       const limit = stringValue(values.limit);
       return limit === undefined ? { name, model: first } : { name, model: first, limit: integerArg(limit, '--limit', 1) };
     }
   }
+}
+
+/** `--force --reason TEXT`: both or neither (the server also refuses a force without a reason). */
+function forceOf(action: string, values: ActionValues): { force?: { reason: string } } {
+  const reason = stringValue(values.reason);
+  if (values.force !== true) {
+    if (reason !== undefined) throw Errors.usage(`models ${action}: --reason goes with --force`);
+    return {};
+  }
+  if (reason === undefined || reason.trim() === '') throw Errors.usage(`models ${action}: --force needs --reason TEXT (why; the audit log records it)`);
+  return { force: { reason } };
 }
 
 function policyAction(model: string, values: ActionValues): ModelsAction {

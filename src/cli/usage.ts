@@ -9,8 +9,8 @@ Usage:
   umbral models push DIR|FILE --model M [--alias A] [--manifest FILE] [--sha256 HEX] [--create]
   umbral models list
   umbral models show M
-  umbral models alias M ALIAS VERSION
-  umbral models promote M
+  umbral models alias M ALIAS VERSION [--force --reason TEXT]
+  umbral models promote M [--force --reason TEXT]
   umbral models rollback M
   umbral models history M [--limit N]
   umbral models policy M [--set KEY=VALUE]… [--file policy.yaml]
@@ -64,6 +64,8 @@ models commands (talk to a running server's admin API):
   show            one model: aliases, what serves, its versions
   alias           point ALIAS of M at VERSION (loaded and warmed first when the alias serves)
   promote         challenger becomes champion, the old champion previous
+                  (both refuse to make champion a version whose inputs or outputs differ from the
+                  champion's; an admin may override with --force --reason TEXT, kept in the audit log)
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
   policy          M's serving policy (model.yaml's keys): shown; changed key by key with --set

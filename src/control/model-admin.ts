@@ -13,6 +13,7 @@ import {
 import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
 import { registerVersion } from './register-version.js';
+import { checkServingSignature, type Force } from './signature-check.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
 
 export interface ModelAdminDeps {
@@ -57,6 +58,8 @@ export class ModelAdmin {
     const { registry, artifacts, host } = this.deps;
     const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, actor);
     if (upload.alias !== undefined) {
+      // The version stays registered when its signature is refused: an admin may alias it, forced, later.
+      await checkServingSignature(registry, await this.#model(name), record.version, upload.alias);
       await this.#preload(name, record.version);
       await registry.setAlias(name, upload.alias, record.version, actor);
     }
@@ -65,10 +68,12 @@ export class ModelAdmin {
     return record;
   }
 
-  async setAlias(name: string, alias: string, version: number, actor: Actor): Promise<void> {
+  /** Points an alias at a version; `champion` only at a version of the same signature, unless an admin forces it. */
+  async setAlias(name: string, alias: string, version: number, actor: Actor, options: { force?: Force } = {}): Promise<void> {
     checkAliasName(alias);
+    const detail = await checkServingSignature(this.deps.registry, await this.#model(name), version, alias, options.force);
     await this.#preload(name, version);
-    await this.deps.registry.setAlias(name, alias, version, actor);
+    await this.deps.registry.setAlias(name, alias, version, actor, detail);
     await this.deps.sync(name);
   }
 
@@ -77,10 +82,12 @@ export class ModelAdmin {
     await this.deps.sync(name);
   }
 
-  /** challenger → champion (the old champion becomes previous), once the challenger has loaded. */
-  async promote(name: string, actor: Actor): Promise<void> {
-    await this.#preload(name, (await this.#model(name)).aliases[CHALLENGER]);
-    await this.deps.registry.promote(name, actor);
+  /** challenger → champion (the old champion becomes previous), once the challenger has loaded; its signature as for setAlias. */
+  async promote(name: string, actor: Actor, options: { force?: Force } = {}): Promise<void> {
+    const model = await this.#model(name);
+    const detail = await checkServingSignature(this.deps.registry, model, model.aliases[CHALLENGER], CHAMPION, options.force);
+    await this.#preload(name, model.aliases[CHALLENGER]);
+    await this.deps.registry.promote(name, actor, detail);
     await this.deps.sync(name);
   }
 

@@ -41,6 +41,8 @@ export interface AuditEntry {
   readonly subject: string | null;
   readonly from: string | null;
   readonly to: string | null;
+  /** More about the change, when it carries any (a forced promotion: `{forced: {reason, differences}}`). */
+  readonly detail: Readonly<Record<string, unknown>> | null;
 }
 
 /** A model's serving policy as stored (src/model/policy.ts); a model that never had one has none. */
@@ -63,6 +65,9 @@ export interface PolicyRevision {
   readonly policy: PolicyDocument;
 }
 
+/** What an audit entry records beyond from and to (AuditEntry.detail). */
+export type AuditDetail = Readonly<Record<string, unknown>>;
+
 /** The aliases promote and rollback move. */
 export const CHAMPION = 'champion';
 export const CHALLENGER = 'challenger';
@@ -83,10 +88,11 @@ export interface Registry {
   getVersion(model: string, version: number): Promise<VersionRecord | undefined>;
   /** Live versions, highest first. */
   listVersions(model: string): Promise<VersionRecord[]>;
-  setAlias(model: string, alias: string, version: number, actor: Actor): Promise<void>;
+  /** Points `alias` at `version`; `detail` goes into the audit entry of the move. */
+  setAlias(model: string, alias: string, version: number, actor: Actor, detail?: AuditDetail): Promise<void>;
   deleteAlias(model: string, alias: string, actor: Actor): Promise<void>;
   /** challenger → champion; the old champion becomes previous; challenger is removed. */
-  promote(model: string, actor: Actor): Promise<ModelRecord>;
+  promote(model: string, actor: Actor, detail?: AuditDetail): Promise<ModelRecord>;
   /** champion ← previous; the rolled-back champion becomes previous (so a second rollback undoes it). */
   rollback(model: string, actor: Actor): Promise<ModelRecord>;
   tag(model: string, version: number, tag: string, actor: Actor): Promise<void>;

@@ -6,8 +6,9 @@ import { predictionLogMigration } from './0005-prediction-log.js';
 import { notificationsMigration } from './0006-notifications.js';
 import { jobsMigration } from './0007-jobs.js';
 import { driftMigration } from './0008-drift.js';
+import { backupsMigration } from './0009-backups.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly Migration[] = [registryMigration, accessMigration, revokedSessionsMigration, policiesMigration, predictionLogMigration,
-  notificationsMigration, jobsMigration, driftMigration];
+  notificationsMigration, jobsMigration, driftMigration, backupsMigration];

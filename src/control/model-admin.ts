@@ -26,6 +26,8 @@ export interface ModelAdminDeps {
   readonly reload: (model: string) => Promise<void>;
   /** Versions kept per model after an upload (registry.retainVersions); 0 keeps all. */
   readonly retainVersions: number;
+  /** Writes a backup before a promotion and resolves to its path (backups.beforePromotion); absent: none. */
+  readonly backupBeforePromotion?: (model: string) => Promise<string>;
 }
 
 /** A policy and the revision it is at (0: none was ever set: every default applies). */
@@ -87,7 +89,8 @@ export class ModelAdmin {
     const model = await this.#model(name);
     const detail = await checkServingSignature(this.deps.registry, model, model.aliases[CHALLENGER], CHAMPION, options.force);
     await this.#preload(name, model.aliases[CHALLENGER]);
-    await this.deps.registry.promote(name, actor, detail);
+    const backup = await this.deps.backupBeforePromotion?.(name);
+    await this.deps.registry.promote(name, actor, backup === undefined ? detail : { ...detail, backup });
     await this.deps.sync(name);
   }
 

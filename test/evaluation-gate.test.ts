@@ -166,8 +166,8 @@ for (const store of STORES) describe(`evaluation and the promotion gate (${store
     const model = await admin(server, 'GET', M);
     assert.deepEqual(model.body.aliases, { champion: 1, challenger: worse });
 
-    const [entry] = (await admin(server, 'GET', `${M}/history?limit=1`)).body.entries as Array<{ action: string; from: string; to: string; details: { report: { id: string } } }>;
-    assert.deepEqual([entry?.action, entry?.from, entry?.to, entry?.details.report.id], ['gate.failed', '1', String(worse), firstReport.id]);
+    const [entry] = (await admin(server, 'GET', `${M}/history?limit=1`)).body.entries as Array<{ action: string; from: string; to: string; detail: { report: { id: string } } }>;
+    assert.deepEqual([entry?.action, entry?.from, entry?.to, entry?.detail.report.id], ['gate.failed', '1', String(worse), firstReport.id]);
     await eventually(() => receiver.received.some((r) => (r.json as { type?: string }).type === 'gate.failed'), 'the gate.failed notification');
   });
 
@@ -181,9 +181,9 @@ for (const store of STORES) describe(`evaluation and the promotion gate (${store
     const forced = await admin(server, 'POST', `${M}/promote`, { force: true, reason: 'the labels are fixed downstream (INC-42)' });
     assert.equal(forced.status, 200, JSON.stringify(forced.body));
     assert.deepEqual(forced.body.aliases, { champion: worse, previous: 1 });
-    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; details?: { reason?: string } }>;
+    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; detail?: { reason?: string } }>;
     const gate = entries.find((e) => e.action.startsWith('gate.'));
-    assert.deepEqual([gate?.action, gate?.details?.reason], ['gate.forced', 'the labels are fixed downstream (INC-42)']);
+    assert.deepEqual([gate?.action, gate?.detail?.reason], ['gate.forced', 'the labels are fixed downstream (INC-42)']);
     await eventually(() => receiver.received.some((r) => (r.json as { details?: { forced?: boolean } }).details?.forced === true), 'the forced gate notification');
   });
 
@@ -192,11 +192,11 @@ for (const store of STORES) describe(`evaluation and the promotion gate (${store
     const passed = await admin(server, 'POST', `${M}/promote`);
     assert.equal(passed.status, 200, JSON.stringify(passed.body));
     assert.deepEqual(passed.body.aliases, { champion: good, previous: worse });
-    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; details?: { verdict: { passed: boolean; metric: { challenger: number } } } }>;
+    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; detail?: { verdict: { passed: boolean; metric: { challenger: number } } } }>;
     const gate = entries.find((e) => e.action.startsWith('gate.'));
     assert.equal(gate?.action, 'gate.passed');
     const champion = (firstReport.versions as VersionReport[])[0];
     // The good challenger is the bundled model again: the numbers of version 1.
-    assert.ok(Math.abs((gate?.details?.verdict.metric.challenger ?? 0) - (champion?.metrics.f1_macro ?? -1)) < 1e-9);
+    assert.ok(Math.abs((gate?.detail?.verdict.metric.challenger ?? 0) - (champion?.metrics.f1_macro ?? -1)) < 1e-9);
   });
 });

@@ -40,6 +40,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runEvalCommand, runDatasetsCommand } = await import('./run-eval-command.js');
     return command.kind === 'eval' ? runEvalCommand(command, print) : runDatasetsCommand(command, print);
   }
+  if (command.kind === 'backup' || command.kind === 'restore') {
+    const { runBackupCommand } = await import('./backup-command.js');
+    return runBackupCommand(command, print);
+  }
   if (command.kind === 'migrate') {
     const { migrateCommand } = await import('./migrate-command.js');
     return migrateCommand(command.configFile, print);

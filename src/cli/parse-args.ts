@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Errors } from '../errors/catalogue.js';
+import { parseBackupCommand, type BackupCommand } from './parse-backup-args.js';
 import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 import { parseJobsCommand, type JobsCommand } from './parse-jobs-args.js';
@@ -20,7 +21,8 @@ export type Command =
   | NotificationsCommand
   | PredictionsCommand
   | EvalCommand
-  | DatasetsCommand;
+  | DatasetsCommand
+  | BackupCommand;
 
 /**
  * Parses argv (without node and the script). Unknown commands, unknown flags and flags without their
@@ -39,6 +41,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'datasets') return parseDatasetsCommand(rest);
   if (command === 'migrate') return parseMigrate(rest);
   if (command === 'notifications') return parseNotificationsCommand(rest);
+  if (command === 'backup' || command === 'restore') return parseBackupCommand(command, rest);
   if (command !== 'serve') throw Errors.usage(`unknown command '${command}'; run umbral --help`);
   let parsed;
   try {

@@ -11,9 +11,9 @@ export type ModelsAction =
   }
   | { readonly name: 'list' }
   | { readonly name: 'show' | 'rollback'; readonly model: string }
-  /** `--force --reason TEXT`: past a failed promotion gate (admins only). */
+  /** `force`: `--force --reason TEXT`, an admin's override of the signature check. */
   | { readonly name: 'promote'; readonly model: string; readonly force?: { readonly reason: string } }
-  | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number }
+  | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number; readonly force?: { readonly reason: string } }
   | { readonly name: 'history'; readonly model: string; readonly limit?: number }
   | {
     readonly name: 'policy'; readonly model: string;
@@ -43,7 +43,7 @@ const ACTIONS: Record<ModelsAction['name'], ActionSpec> = {
   },
   list: { positionals: [], options: {} },
   show: { positionals: ['MODEL'], options: {} },
-  alias: { positionals: ['MODEL', 'ALIAS', 'VERSION'], options: {} },
+  alias: { positionals: ['MODEL', 'ALIAS', 'VERSION'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
   promote: { positionals: ['MODEL'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
   rollback: { positionals: ['MODEL'], options: {} },
   history: { positionals: ['MODEL'], options: { limit: { type: 'string' } } },
@@ -66,8 +66,8 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
     case 'push': return pushAction(first, values);
     case 'list': return { name };
     case 'show': case 'rollback': return { name, model: first };
-    case 'promote': return promoteAction(first, values);
-    case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1) };
+    case 'promote': return { name, model: first, ...forceOf(name, values) };
+    case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1), ...forceOf(name, values) };
     case 'policy': return policyAction(first, values);
     case 'history': {
       const limit = stringValue(values.limit);
@@ -76,14 +76,15 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
   }
 }
 
-function promoteAction(model: string, values: ActionValues): ModelsAction {
+/** `--force --reason TEXT`: both or neither (the server also refuses a force without a reason). */
+function forceOf(action: string, values: ActionValues): { force?: { reason: string } } {
   const reason = stringValue(values.reason);
   if (values.force !== true) {
-    if (reason !== undefined) throw Errors.usage('models promote: --reason goes with --force (a promotion forced past its gate)');
-    return { name: 'promote', model };
+    if (reason !== undefined) throw Errors.usage(`models ${action}: --reason goes with --force`);
+    return {};
   }
-  if (reason === undefined || reason.trim() === '') throw Errors.usage('models promote --force needs --reason TEXT, for the audit log');
-  return { name: 'promote', model, force: { reason } };
+  if (reason === undefined || reason.trim() === '') throw Errors.usage(`models ${action}: --force needs --reason TEXT (why; the audit log records it)`);
+  return { force: { reason } };
 }
 
 function policyAction(model: string, values: ActionValues): ModelsAction {

@@ -59,12 +59,13 @@ async function perform(client: AdminClient, action: ModelsAction, output: Comman
       return { document: model, render: async () => renderModel(model, model.versions ?? await listVersions(client, action.model)) };
     }
     case 'alias': {
-      const model = await client.json('PUT', modelPath(action.model, 'aliases', action.alias), { version: action.version }) as ModelJson;
+      const force = action.force ? { force: true, reason: action.force.reason } : {};
+      const model = await client.json('PUT', modelPath(action.model, 'aliases', action.alias), { version: action.version, ...force }) as ModelJson;
       return { document: model, render: () => renderAliases(model) };
     }
     case 'promote': case 'rollback': {
-      const force = action.name === 'promote' && action.force ? { force: true, reason: action.force.reason } : undefined;
-      const model = await client.json('POST', modelPath(action.model, action.name), force) as ModelJson;
+      const body = action.name === 'promote' && action.force ? { force: true, reason: action.force.reason } : undefined;
+      const model = await client.json('POST', modelPath(action.model, action.name), body) as ModelJson;
       return { document: model, render: () => renderAliases(model) };
     }
     case 'policy': {

@@ -4,10 +4,12 @@ export const USAGE = `umbral — serve machine-learning models in production
 Usage:
   umbral serve [--config FILE] [--models DIR] [--host H] [--port P] [--grpc-port P] [--workers N] [--strict]
   umbral migrate [--config FILE]
+  umbral backup --out DIR [--config FILE]
+  umbral restore DIR [--force] [--config FILE]
   umbral models push DIR|FILE --model M [--alias A] [--manifest FILE] [--sha256 HEX] [--create]
   umbral models list
   umbral models show M
-  umbral models alias M ALIAS VERSION
+  umbral models alias M ALIAS VERSION [--force --reason TEXT]
   umbral models promote M [--force --reason TEXT]
   umbral models rollback M
   umbral models history M [--limit N]
@@ -52,6 +54,12 @@ serve options (each overrides the environment variable named, which overrides th
 migrate applies the database migrations (umbral serve also does at start) to the embedded store in
 UMBRAL_DATA_DIR or the PostgreSQL server of DATABASE_URL, and prints what it applied.
 
+backup writes the database (every umbral table, read in one consistent snapshot) and the artifacts
+to the new directory DIR, readable by its owner only; restore loads such a directory into the
+configured store (embedded or PostgreSQL, whichever the backup came from), refusing a store that
+holds rows unless --force (which replaces everything). The embedded store must be stopped for
+either; a PostgreSQL server can be backed up while it serves (docs/operations/backups.md).
+
 models commands (talk to a running server's admin API):
   push            upload a new version of M: an .onnx FILE, or a model DIR (model.yaml plus model.onnx
                   or the highest <n>/model.onnx); the manifest comes from model.yaml
@@ -59,7 +67,9 @@ models commands (talk to a running server's admin API):
   show            one model: aliases, what serves, its versions
   alias           point ALIAS of M at VERSION (loaded and warmed first when the alias serves)
   promote         challenger becomes champion, the old champion previous, once the policy's promotion
-                  gate passes; --force --reason TEXT promotes past a failed gate (admins only)
+                  gate passes; both promote and alias refuse to make champion a version whose inputs
+                  or outputs differ from the champion's; an admin may override either with
+                  --force --reason TEXT, kept in the audit log
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
   policy          M's serving policy (model.yaml's keys): shown; changed key by key with --set

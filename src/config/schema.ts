@@ -131,6 +131,12 @@ export const SETTINGS = {
     resyncIntervalMs: setting('UMBRAL_REGISTRY_RESYNC_MS', positiveInt, 10_000,
       'Safety net beside change notifications: how often every instance re-reads the registry.'),
   },
+  backups: {
+    beforePromotion: setting('UMBRAL_BACKUPS_BEFORE_PROMOTION', z.string(), '',
+      'Directory for a backup (database and artifacts, as `umbral backup` writes) taken before every promotion, which fails if it cannot be written; empty = none.'),
+    keep: setting('UMBRAL_BACKUPS_KEEP', positiveInt, 10,
+      'Promotion backups kept in that directory; older ones are removed after each new one.'),
+  },
   jobs: {
     enabled: setting('UMBRAL_JOBS', z.boolean(), true,
       'Run scheduled jobs (built-in checks and operators\' retrain triggers) on this replica; each due run happens once across the replicas that have them on.'),

@@ -13,8 +13,9 @@ import {
 import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
 import type { RegisteredVersions } from './check-shadow-target.js';
-import type { PromoteOptions, PromotionGate } from './promotion-gate.js';
+import type { PromotionGate } from './promotion-gate.js';
 import { registerVersion } from './register-version.js';
+import { checkServingSignature, type Force } from './signature-check.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
 
 export interface ModelAdminDeps {
@@ -29,6 +30,8 @@ export interface ModelAdminDeps {
   readonly retainVersions: number;
   /** The policy's promotion gate (`promotion`); promotions are not gated when absent. */
   readonly gate?: Pick<PromotionGate, 'enforce' | 'problems'>;
+  /** Writes a backup before a promotion and resolves to its path (backups.beforePromotion); absent: none. */
+  readonly backupBeforePromotion?: (model: string) => Promise<string>;
 }
 
 /** A policy and the revision it is at (0: none was ever set: every default applies). */
@@ -61,6 +64,8 @@ export class ModelAdmin {
     const { registry, artifacts, host } = this.deps;
     const record = await registerVersion({ registry, artifacts, host }, name, upload.artifact, upload.manifest, actor);
     if (upload.alias !== undefined) {
+      // The version stays registered when its signature is refused: an admin may alias it, forced, later.
+      await checkServingSignature(registry, await this.#model(name), record.version, upload.alias);
       await this.#preload(name, record.version);
       await registry.setAlias(name, upload.alias, record.version, actor);
     }
@@ -69,10 +74,12 @@ export class ModelAdmin {
     return record;
   }
 
-  async setAlias(name: string, alias: string, version: number, actor: Actor): Promise<void> {
+  /** Points an alias at a version; `champion` only at a version of the same signature, unless an admin forces it. */
+  async setAlias(name: string, alias: string, version: number, actor: Actor, options: { force?: Force } = {}): Promise<void> {
     checkAliasName(alias);
+    const detail = await checkServingSignature(this.deps.registry, await this.#model(name), version, alias, options.force);
     await this.#preload(name, version);
-    await this.deps.registry.setAlias(name, alias, version, actor);
+    await this.deps.registry.setAlias(name, alias, version, actor, detail);
     await this.deps.sync(name);
   }
 
@@ -82,13 +89,18 @@ export class ModelAdmin {
   }
 
   /**
-   * challenger → champion (the old champion becomes previous), once the challenger has passed the
-   * policy's promotion gate (409 with the report unless `force`d with a reason) and loaded.
+   * challenger → champion (the old champion becomes previous): refused when its signature differs
+   * from the champion's (as for setAlias) or when it fails the policy's promotion gate (409 with the
+   * report), unless an admin forces it with a reason; then, once the challenger has loaded, a backup
+   * when backups.beforePromotion is set, and the move.
    */
-  async promote(name: string, actor: Actor, options: PromoteOptions = {}): Promise<void> {
+  async promote(name: string, actor: Actor, options: { force?: Force } = {}): Promise<void> {
+    const model = await this.#model(name);
+    const detail = await checkServingSignature(this.deps.registry, model, model.aliases[CHALLENGER], CHAMPION, options.force);
     await this.deps.gate?.enforce(name, actor, options);
-    await this.#preload(name, (await this.#model(name)).aliases[CHALLENGER]);
-    await this.deps.registry.promote(name, actor);
+    await this.#preload(name, model.aliases[CHALLENGER]);
+    const backup = await this.deps.backupBeforePromotion?.(name);
+    await this.deps.registry.promote(name, actor, backup === undefined ? detail : { ...detail, backup });
     await this.deps.sync(name);
   }
 

@@ -7,6 +7,7 @@ import { isMetricOf, metricNames } from '../mlops/evaluation/metric-names.js';
 import { taskOf } from '../mlops/features/summarize-prediction.js';
 import { parsePolicy } from '../model/policy.js';
 import { CHALLENGER, CHAMPION, type Actor, type Registry } from '../registry/registry.js';
+import type { Force } from './signature-check.js';
 import { judgeGate, type GateVerdict, type PromotionGateSection } from './gate-verdict.js';
 
 export interface PromotionGateDeps {
@@ -17,8 +18,7 @@ export interface PromotionGateDeps {
 
 /** How a promotion was asked for: forced past a failed gate, by an admin (the caller checks who), with a reason. */
 export interface PromoteOptions {
-  readonly force?: boolean;
-  readonly reason?: string;
+  readonly force?: Force;
 }
 
 const MAX_REASON = 1000;
@@ -35,18 +35,18 @@ export class PromotionGate {
 
   /** Resolves when the promotion may go ahead: no gate, nothing to compare, a pass, or forced. */
   async enforce(model: string, actor: Actor, options: PromoteOptions = {}): Promise<void> {
-    if (options.force === true) checkReason(options.reason);
+    if (options.force) checkReason(options.force.reason);
     const gate = await this.#section(model);
     const aliases = (await this.deps.registry.getModel(model))?.aliases ?? {};
     const [champion, challenger] = [aliases[CHAMPION], aliases[CHALLENGER]];
     // No challenger: the registry refuses (409); no champion yet: nothing to compare with.
     if (!gate || challenger === undefined || champion === undefined || champion === challenger) return;
     const { verdict, report } = await this.#judge(model, gate, champion, challenger, actor);
-    const forced = !verdict.passed && options.force === true;
+    const forced = !verdict.passed && options.force !== undefined;
     const action = verdict.passed ? 'gate.passed' : forced ? 'gate.forced' : 'gate.failed';
-    const reason = forced ? { reason: (options.reason as string).trim() } : {};
+    const reason = forced && options.force ? { reason: options.force.reason.trim() } : {};
     await this.deps.registry.recordDecision(model, actor, {
-      action, subject: CHALLENGER, from: champion, to: challenger, details: { verdict, ...reason, report: report ?? null },
+      action, subject: CHALLENGER, from: champion, to: challenger, detail: { verdict, ...reason, report: report ?? null },
     });
     if (verdict.passed) return;
     this.deps.events.emit({

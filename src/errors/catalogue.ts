@@ -185,6 +185,18 @@ export const Errors = {
     `the manifest is invalid: ${problems.join('; ')}`),
   versionLoadFailed: define('UMBRAL_ERR_VERSION_LOAD_FAILED', { status: 422 }, (model: string, version: string, detail: string) =>
     `version ${version} of model '${model}' failed to load, the serving version is unchanged: ${detail}`),
+  signatureMismatch: define('UMBRAL_ERR_SIGNATURE_MISMATCH', { status: 409 }, (model: string, version: number, alias: string, serving: number, differences: string[]) =>
+    `version ${version} of model '${model}' cannot become '${alias}': its signature differs from version ${serving}, which serves now `
+    + `(${differences.join('; ')}); clients would get errors. Push a version with the same inputs and outputs, or an admin may force it with a reason`),
+  // Backups (docs/operations/backups.md)
+  backupInvalid: define('UMBRAL_ERR_BACKUP_INVALID', { status: 400 }, (path: string, detail: string) =>
+    `${path} is not a usable umbral backup: ${detail}; restore another backup, or take a new one with umbral backup`),
+  backupExists: define('UMBRAL_ERR_BACKUP_EXISTS', { status: 409 }, (path: string) =>
+    `${path} exists; a backup is never written over anything: name a new path`),
+  backupSchemaNewer: define('UMBRAL_ERR_BACKUP_SCHEMA_NEWER', { status: 409 }, (what: string, detail: string) =>
+    `${what} (${detail}); restore with the umbral version that took the backup, or a newer one, into an empty database`),
+  restoreTargetNotEmpty: define('UMBRAL_ERR_RESTORE_TARGET_NOT_EMPTY', { status: 409 }, (tables: string[]) =>
+    `the target database is not empty (rows in ${tables.join(', ')}); restore into an empty one, or pass --force to replace everything it holds`),
   // Notifications (docs/guides/notifications.md)
   channelInvalid: define('UMBRAL_ERR_CHANNEL_INVALID', { status: 400 }, (problems: string[]) =>
     `the notification channel is invalid: ${problems.join('; ')}`),

@@ -11,8 +11,8 @@ export interface AuditChange {
   readonly from?: string | number | null;
   /** The value after the change, when any. */
   readonly to?: string | number | null;
-  /** Facts of a decision (JSON), when any. */
-  readonly details?: Readonly<Record<string, unknown>>;
+  /** Why and how, when the change carries more (a forced promotion: its reason and what it overrode). */
+  readonly detail?: Readonly<Record<string, unknown>> | null;
 }
 
 interface AuditRow {
@@ -24,20 +24,20 @@ interface AuditRow {
   subject: string | null;
   from_value: string | null;
   to_value: string | null;
-  details: Record<string, unknown> | null;
+  detail: Record<string, unknown> | null;
 }
 
 /** Appends one entry; the table refuses updates and deletes, so entries are final. */
 export async function appendAudit(q: Queryable, model: string, actor: Actor, change: AuditChange): Promise<void> {
   await q.query(
-    'INSERT INTO umbral_audit_log (model, actor, action, subject, from_value, to_value, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [model, actor, change.action, change.subject ?? null, text(change.from), text(change.to), change.details === undefined ? null : JSON.stringify(change.details)]);
+    'INSERT INTO umbral_audit_log (model, actor, action, subject, from_value, to_value, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [model, actor, change.action, change.subject ?? null, text(change.from), text(change.to), change.detail ? JSON.stringify(change.detail) : null]);
 }
 
 /** Entries of a model, newest first, `limit` of them, only those older than `beforeId` when given. */
 export async function readAudit(q: Queryable, model: string, limit: number, beforeId?: number): Promise<AuditEntry[]> {
   const rows = await q.query<AuditRow>(
-    `SELECT id, model, actor, at, action, subject, from_value, to_value, details FROM umbral_audit_log
+    `SELECT id, model, actor, at, action, subject, from_value, to_value, detail FROM umbral_audit_log
      WHERE model = $1 ${beforeId === undefined ? '' : 'AND id < $3'} ORDER BY id DESC LIMIT $2`,
     beforeId === undefined ? [model, limit] : [model, limit, beforeId]);
   return rows.map((row) => ({
@@ -49,7 +49,7 @@ export async function readAudit(q: Queryable, model: string, limit: number, befo
     subject: row.subject,
     from: row.from_value,
     to: row.to_value,
-    ...(row.details === null ? {} : { details: row.details }),
+    detail: row.detail,
   }));
 }
 

@@ -42,8 +42,8 @@ export interface AuditEntry {
   readonly subject: string | null;
   readonly from: string | null;
   readonly to: string | null;
-  /** Facts of a decision, when it has them: a promotion gate's verdict, report and a forced promotion's reason. */
-  readonly details?: Readonly<Record<string, unknown>>;
+  /** More about the change, when it carries any (a forced promotion: `{forced: {reason, differences}}`). */
+  readonly detail: Readonly<Record<string, unknown>> | null;
 }
 
 /** A model's serving policy as stored (src/model/policy.ts); a model that never had one has none. */
@@ -66,6 +66,9 @@ export interface PolicyRevision {
   readonly policy: PolicyDocument;
 }
 
+/** What an audit entry records beyond from and to (AuditEntry.detail). */
+export type AuditDetail = Readonly<Record<string, unknown>>;
+
 /** The aliases promote and rollback move. */
 export const CHAMPION = 'champion';
 export const CHALLENGER = 'challenger';
@@ -86,10 +89,11 @@ export interface Registry {
   getVersion(model: string, version: number): Promise<VersionRecord | undefined>;
   /** Live versions, highest first. */
   listVersions(model: string): Promise<VersionRecord[]>;
-  setAlias(model: string, alias: string, version: number, actor: Actor): Promise<void>;
+  /** Points `alias` at `version`; `detail` goes into the audit entry of the move. */
+  setAlias(model: string, alias: string, version: number, actor: Actor, detail?: AuditDetail): Promise<void>;
   deleteAlias(model: string, alias: string, actor: Actor): Promise<void>;
   /** challenger → champion; the old champion becomes previous; challenger is removed. */
-  promote(model: string, actor: Actor): Promise<ModelRecord>;
+  promote(model: string, actor: Actor, detail?: AuditDetail): Promise<ModelRecord>;
   /** champion ← previous; the rolled-back champion becomes previous (so a second rollback undoes it). */
   rollback(model: string, actor: Actor): Promise<ModelRecord>;
   tag(model: string, version: number, tag: string, actor: Actor): Promise<void>;
@@ -100,10 +104,10 @@ export interface Registry {
   applyRetention(model: string, keep: number, actor: Actor): Promise<number[]>;
   /**
    * Appends an audit entry for a decision that changes nothing by itself (a promotion gate's
-   * verdict, with its report in `details`); no replica needs to hear of it.
+   * verdict, with its report in `detail`); no replica needs to hear of it.
    */
   recordDecision(model: string, actor: Actor, decision: {
-    action: 'gate.passed' | 'gate.failed' | 'gate.forced'; subject?: string; from?: number; to?: number; details: Readonly<Record<string, unknown>>;
+    action: 'gate.passed' | 'gate.failed' | 'gate.forced'; subject?: string; from?: number; to?: number; detail: Readonly<Record<string, unknown>>;
   }): Promise<void>;
   /** Audit entries of a model, newest first. */
   history(model: string, options?: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;

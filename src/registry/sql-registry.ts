@@ -9,7 +9,7 @@ import type { PolicyDocument } from '../model/policy.js';
 import { checkAliasName, checkName, isVersionNumber } from '../model/names.js';
 import {
   CHALLENGER, CHAMPION, PREVIOUS,
-  type Actor, type AuditEntry, type ModelRecord, type PolicyRecord, type PolicyRevision, type Registry, type VersionRecord,
+  type Actor, type AuditDetail, type AuditEntry, type ModelRecord, type PolicyRecord, type PolicyRevision, type Registry, type VersionRecord,
 } from './registry.js';
 
 /** The notification channel every registry change is announced on; the payload is the model name. */
@@ -103,14 +103,14 @@ export class SqlRegistry implements Registry {
     return versions;
   }
 
-  async setAlias(model: string, alias: string, version: number, actor: Actor): Promise<void> {
+  async setAlias(model: string, alias: string, version: number, actor: Actor, detail?: AuditDetail): Promise<void> {
     checkName('model', model);
     checkAliasName(alias);
     await this.change(model, actor, async (tx, log) => {
       const aliases = await lockAliases(tx, model);
       await liveVersion(tx, model, version);
       const next = new Map(aliases).set(alias, version);
-      await moveAliases(tx, model, aliases, next, 'alias.set', log);
+      await moveAliases(tx, model, aliases, next, 'alias.set', log, detail);
     });
   }
 
@@ -126,7 +126,7 @@ export class SqlRegistry implements Registry {
     });
   }
 
-  async promote(model: string, actor: Actor): Promise<ModelRecord> {
+  async promote(model: string, actor: Actor, detail?: AuditDetail): Promise<ModelRecord> {
     checkName('model', model);
     return this.change(model, actor, async (tx, log) => {
       const aliases = await lockAliases(tx, model);
@@ -137,7 +137,7 @@ export class SqlRegistry implements Registry {
       // Promoting the champion's own version changes nothing to roll back to: keep `previous` as it is.
       if (champion !== undefined && champion !== challenger) next.set(PREVIOUS, champion);
       next.delete(CHALLENGER);
-      await moveAliases(tx, model, aliases, next, 'promote', log);
+      await moveAliases(tx, model, aliases, next, 'promote', log, detail);
       return mustReadModel(tx, model);
     });
   }
@@ -321,7 +321,7 @@ async function liveVersion(tx: Queryable, model: string, version: number): Promi
 /** Writes the aliases that differ between `from` and `to`, logging each move under `action`. */
 async function moveAliases(
   tx: Queryable, model: string, from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>,
-  action: AuditEntry['action'], log: Log,
+  action: AuditEntry['action'], log: Log, detail?: AuditDetail,
 ): Promise<void> {
   for (const alias of new Set([...to.keys(), ...from.keys()])) {
     const before = from.get(alias);
@@ -334,7 +334,7 @@ async function moveAliases(
         `INSERT INTO umbral_aliases (model, alias, version) VALUES ($1, $2, $3)
          ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version`, [model, alias, after]);
     }
-    await log({ action, subject: alias, from: before ?? null, to: after ?? null });
+    await log({ action, subject: alias, from: before ?? null, to: after ?? null, detail });
   }
 }
 

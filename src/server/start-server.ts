@@ -20,6 +20,7 @@ import { observeAll, upstreamLog } from '../resilience/upstream-log.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { SeedNote } from '../control/build-plan.js';
 import { LocalArtifactStore } from '../registry/local-artifact-store.js';
+import { promotionBackup } from '../control/promotion-backup.js';
 import { ModelAdmin } from '../control/model-admin.js';
 import { PromotionGate } from '../control/promotion-gate.js';
 import { Evaluations } from '../mlops/evaluation/evaluations.js';
@@ -209,6 +210,9 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
     retainVersions: config.registry.retainVersions,
     gate: new PromotionGate({ registry: parts.registry, evaluations, events: parts.notifications.sink }),
+    ...(config.backups.beforePromotion === '' ? {} : {
+      backupBeforePromotion: promotionBackup({ dir: config.backups.beforePromotion, keep: config.backups.keep, source: { db, artifacts: parts.artifacts } }),
+    }),
   });
   const quality = openLiveQuality({ db, registry: parts.registry, metrics: metrics.registry, pending: predictionLog, ...config.quality });
   // Drift checks and quality windows run as scheduled jobs, never on the request path.

@@ -1,5 +1,7 @@
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 import { openPgliteDatabase } from './pglite-database.js';
 
 /** Where the database is; `config.store` supplies the first two. */
@@ -18,6 +20,8 @@ export interface OpenDatabaseOptions {
   readonly onError?: (error: Error) => void;
   /** PostgreSQL only: longest one statement may run, then UMBRAL_ERR_STORE_UNAVAILABLE (default 10 s; 0 = none). */
   readonly statementTimeoutMs?: number;
+  /** The migrations to apply (default: all); `umbral restore` applies a backup's own first, then the rest. */
+  readonly migrations?: readonly Migration[];
   /** Called with the ids of the migrations this open applied (none when the schema was current). */
   readonly onMigrated?: (applied: readonly string[]) => void;
 }
@@ -35,7 +39,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       url: options.databaseUrl, schema: options.schema, onError: options.onError, statementTimeoutMs: options.statementTimeoutMs,
     });
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, options.migrations ?? MIGRATIONS);
     options.onMigrated?.(applied);
   } catch (error) {
     await db.close();

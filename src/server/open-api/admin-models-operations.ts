@@ -1,4 +1,5 @@
-import { boolean, json, object, ok, ref, string, type OperationDoc, type ResponseDoc } from './operation-doc.js';
+import { FORCE_PROPERTIES } from '../routes/force-option.js';
+import { json, ok, ref, type OperationDoc, type ResponseDoc } from './operation-doc.js';
 
 const M = '/admin/models/:model';
 const NO_MODEL = 'the model is not in the registry';
@@ -17,22 +18,28 @@ const upload = {
   },
 };
 
+const LOAD = { 422: 'the version failed to load; the serving version is unchanged', 503: 'the registry is unavailable' };
+const SIGNATURE = 'its inputs or outputs differ from the champion\'s (UMBRAL_ERR_SIGNATURE_MISMATCH, each difference named)';
+
 const promoteOrRollback = (action: 'promote' | 'rollback'): OperationDoc => ({
   operationId: `${action}Model`, tag: 'admin-models',
   summary: action === 'promote' ? 'Promote the challenger to champion' : 'Point champion back at the previous version',
+  ...(action === 'promote' ? { body: { content: json({ type: 'object', properties: FORCE_PROPERTIES, additionalProperties: false }), required: false, description: 'optional: an admin\'s override' } } : {}),
   responses: { 200: ok('the model with its aliases moved', 'Model') },
-  errors: { 404: NO_MODEL, 409: `the alias ${action} needs is missing`, 422: 'the version failed to load; the serving version is unchanged', 503: 'the registry is unavailable' },
+  errors: action === 'promote'
+    ? { 400: 'force without a reason', 403: 'force without the access:admin permission', 404: NO_MODEL, 409: `the challenger alias is missing, or ${SIGNATURE}`, ...LOAD }
+    : { 404: NO_MODEL, 409: 'the previous alias is missing', ...LOAD },
 });
 
 const promote: OperationDoc = {
   ...promoteOrRollback('promote'),
   description: 'With a promotion gate in the policy (`promotion`), challenger and champion are evaluated first (docs/guides/evaluation.md); '
-    + 'a failed gate is refused with 409 UMBRAL_ERR_GATE_FAILED, the verdict and the report in `details`, unless an admin forces it with a reason.',
-  body: { content: json(object({ force: boolean, reason: string }, ['force', 'reason'])), required: false, description: 'no body (or `{}`): a gated promotion' },
+    + 'a failed gate is refused with 409 UMBRAL_ERR_GATE_FAILED, the verdict and the report in `details`, unless an admin forces it with a reason. '
+    + 'A challenger whose inputs or outputs differ from the champion\'s is refused the same way (UMBRAL_ERR_SIGNATURE_MISMATCH).',
   errors: {
     400: 'force without a reason', 403: 'force by a credential without access:admin', 404: NO_MODEL,
-    409: 'no challenger, or the promotion gate refused it (UMBRAL_ERR_GATE_FAILED; `details.verdict`, `details.report`)',
-    422: 'the version failed to load; the serving version is unchanged', 503: 'the registry is unavailable',
+    409: `no challenger, ${SIGNATURE}, or the promotion gate refused it (UMBRAL_ERR_GATE_FAILED; \`details.verdict\`, \`details.report\`)`,
+    ...LOAD,
   },
 };
 
@@ -79,7 +86,11 @@ export const ADMIN_MODELS_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   [`PUT ${M}/aliases/:alias`]: {
     operationId: 'setAlias', summary: 'Point an alias at a version', tag: 'admin-models',
-    responses: { 200: ok('the model with the alias moved', 'Model') }, errors: { 404: NO_VERSION, 422: 'the version failed to load; nothing moved' },
+    responses: { 200: ok('the model with the alias moved', 'Model') },
+    errors: {
+      400: 'force without a reason', 403: 'force without the access:admin permission', 404: NO_VERSION,
+      409: `the alias is champion and ${SIGNATURE}`, 422: 'the version failed to load; nothing moved',
+    },
   },
   [`DELETE ${M}/aliases/:alias`]: {
     operationId: 'deleteAlias', summary: 'Delete an alias', tag: 'admin-models',

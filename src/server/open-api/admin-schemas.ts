@@ -29,7 +29,10 @@ const REGISTRY_SCHEMAS: Readonly<Record<string, Schema>> = {
   ModelReloaded: { allOf: [{ $ref: '#/components/schemas/Model' }, object({ failed: arrayOf(object({ version: string, reason: string })) })] },
   ModelList: object({ models: arrayOf('Model') }),
   VersionList: object({ versions: arrayOf('ModelVersion') }),
-  AuditEntry: object({ id: integer, actor: string, at: dateTime, action: string, subject: string, from: nullable(string), to: nullable(string), details: anyObject }, ['details']),
+  AuditEntry: object({
+    id: integer, actor: string, at: dateTime, action: string, subject: string, from: nullable(string), to: nullable(string),
+    detail: { ...anyObject, description: 'more about the change, when it carries any: a forced promotion\'s `forced: {reason, differences}`, a promotion\'s `backup`' },
+  }, ['detail']),
   AuditLog: object({ entries: arrayOf('AuditEntry') }),
   Policy: { ...fromZod(policySchema), description: "a model's serving policy (docs/guides/model-registry.md, \"Serving policy\")" },
   PolicyView: object({ model: string, revision: integer, policy: { $ref: '#/components/schemas/Policy' }, updatedBy: nullable(string), updatedAt: nullable(dateTime) }),

@@ -30,6 +30,6 @@ export function versionJson(version: VersionRecord) {
 export function auditJson(entry: AuditEntry) {
   return {
     id: entry.id, actor: entry.actor, at: entry.at.toISOString(), action: entry.action,
-    subject: entry.subject, from: entry.from, to: entry.to, ...(entry.details ? { details: entry.details } : {}),
+    subject: entry.subject, from: entry.from, to: entry.to, ...(entry.detail ? { detail: entry.detail } : {}),
   };
 }

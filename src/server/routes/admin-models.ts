@@ -7,8 +7,8 @@ import type { ModelAdmin } from '../../control/model-admin.js';
 import { isVersionNumber } from '../../model/names.js';
 import type { Registry } from '../../registry/registry.js';
 import { auditJson, modelJson, versionJson } from './admin-json.js';
+import { FORCE_PROPERTIES, forceOption } from './force-option.js';
 import { pageQuerySchema, type PageQuery } from './page-query.js';
-import { promoteOptions } from './promote-options.js';
 import { receiveUpload } from './receive-upload.js';
 
 export interface AdminModelsDeps {
@@ -103,15 +103,15 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     });
   }
 
-  app.put<MA & { Body: { version: number } }>('/admin/models/:model/aliases/:alias', {
+  app.put<MA & { Body: { version: number; force?: boolean; reason?: string } }>('/admin/models/:model/aliases/:alias', {
     config: WRITE,
     schema: {
       params: params('model', 'alias'),
-      body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: false },
+      body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, ...FORCE_PROPERTIES }, required: ['version'], additionalProperties: false },
     },
   }, async (request) => {
     const { model: name, alias } = request.params;
-    await admin.setAlias(name, alias, request.body.version, actor(request));
+    await admin.setAlias(name, alias, request.body.version, actor(request), { force: forceOption(request, request.body) });
     return answer(name);
   });
 
@@ -121,13 +121,20 @@ export async function adminModelsRoutes(app: FastifyInstance, deps: AdminModelsD
     return answer(name);
   });
 
-  for (const action of ['promote', 'rollback'] as const) {
-    app.post<M>(`/admin/models/:model/${action}`, { config: WRITE, schema: { params: params('model') } }, async (request) => {
-      const name = request.params.model;
-      await (action === 'promote' ? admin.promote(name, actor(request), promoteOptions(request)) : admin.rollback(name, actor(request)));
-      return answer(name);
-    });
-  }
+  app.post<M & { Body: { force?: boolean; reason?: string } | undefined }>('/admin/models/:model/promote', {
+    config: WRITE,
+    schema: { params: params('model'), body: { type: ['object', 'null'], properties: FORCE_PROPERTIES, additionalProperties: false } },
+  }, async (request) => {
+    const name = request.params.model;
+    await admin.promote(name, actor(request), { force: forceOption(request, request.body ?? undefined) });
+    return answer(name);
+  });
+
+  app.post<M>('/admin/models/:model/rollback', { config: WRITE, schema: { params: params('model') } }, async (request) => {
+    const name = request.params.model;
+    await admin.rollback(name, actor(request));
+    return answer(name);
+  });
 
   app.post<M>('/admin/models/:model/reload', { config: WRITE, schema: { params: params('model') } }, async (request) => {
     const name = request.params.model;

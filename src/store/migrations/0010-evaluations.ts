@@ -12,7 +12,7 @@ import type { Migration } from './migration.js';
  *   sample, and the whole report (JSON). The gate reuses a report of the same versions, content and
  *   sample.
  * - The audit log takes the gate's decisions (`gate.passed`, `gate.failed`, `gate.forced`) with
- *   `details`: the verdict, the reason of a forced promotion, and the report.
+ *   `detail` (0009): the verdict, the reason of a forced promotion, and the report.
  */
 export const evaluationsMigration: Migration = {
   id: '0010-evaluations',
@@ -48,7 +48,6 @@ CREATE TABLE umbral_evaluations (
 );
 CREATE INDEX umbral_evaluations_model ON umbral_evaluations (model, dataset_sha256, id DESC);
 
-ALTER TABLE umbral_audit_log ADD COLUMN IF NOT EXISTS details jsonb;
 ALTER TABLE umbral_audit_log DROP CONSTRAINT umbral_audit_log_action_check;
 ALTER TABLE umbral_audit_log ADD CONSTRAINT umbral_audit_log_action_check CHECK (action IN ('model.create', 'version.create',
   'version.delete', 'version.retire', 'version.tag', 'version.untag', 'alias.set', 'alias.delete', 'promote', 'rollback', 'policy.set',

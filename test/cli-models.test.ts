@@ -68,7 +68,11 @@ describe('umbral models … against a running server', () => {
 
   it('points an alias, promotes and rolls back', async () => {
     assert.deepEqual((await json<ModelDoc>('alias', 'spam', 'canary', '2')).aliases, { champion: 1, challenger: 2, canary: 2 });
-    const promoted = await json<ModelDoc>('promote', 'spam');
+    // Version 2 is the echo fixture: another signature, so only an admin's forced promotion moves it.
+    const refused = await models('promote', 'spam');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /UMBRAL_ERR_SIGNATURE_MISMATCH/);
+    const promoted = await json<ModelDoc>('promote', 'spam', '--force', '--reason', 'the echo fixture stands in for a retrained model');
     assert.deepEqual(promoted.aliases, { champion: 2, previous: 1, canary: 2 });
     assert.equal(promoted.serving.version, '2');
     const rolledBack = await models('rollback', 'spam');

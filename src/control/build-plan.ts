@@ -5,6 +5,7 @@ import type { Manifest } from '../model/manifest.js';
 import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from '../registry/registry.js';
+import { trafficPlan } from './traffic-plan.js';
 
 /** What seeding from the on-disk repository found of a model beside the registry. */
 export interface SeedNote {
@@ -29,6 +30,7 @@ export function buildPlan(
   const champion = aliases[CHAMPION];
   const latest = versions[0] ? String(versions[0].version) : undefined;
   const { policy, problem } = checked(document ?? note?.policy ?? {});
+  const traffic = trafficPlan(model.name, policy.traffic);
   return {
     name: model.name,
     // A model with nothing to serve yet (just created) does not hold the server's readiness back.
@@ -38,6 +40,7 @@ export function buildPlan(
     aliases,
     defaultVersion: champion ?? latest,
     ...servingOf(policy),
+    ...(traffic ? { traffic } : {}),
   };
 }
 

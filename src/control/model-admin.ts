@@ -12,6 +12,7 @@ import {
 } from '../registry/registry.js';
 import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
+import { checkTrafficTargets } from './check-traffic.js';
 import { registerVersion } from './register-version.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
 
@@ -118,6 +119,7 @@ export class ModelAdmin {
   async setPolicy(name: string, document: unknown, actor: Actor, expectedRevision?: number): Promise<PolicyView> {
     const backend = await this.#backendOf(name);
     const checked = checkPolicy(document, backend);
+    if (checked.policy.traffic?.split) await this.#checkSplit(name, checked.policy.traffic);
     if (backend !== undefined && isRemoteKind(backend)) await this.#followEndpoint(name, backend, checked.document, actor);
     const record = await this.deps.registry.setPolicy(name, checked.document, actor, expectedRevision === undefined ? {} : { expectedRevision });
     await this.deps.sync(name);
@@ -154,6 +156,13 @@ export class ModelAdmin {
     const withoutServers = (endpoint: Endpoint) => JSON.stringify({ ...endpoint, [backend]: { ...(endpoint[backend] ?? {}), [key]: undefined } });
     if (withoutServers(current) === withoutServers(next)) return;
     await makeEndpointChampion(this.deps, name, next, actor);
+  }
+
+  /** A split's targets against the registry: each a live version or an alias of the model (400 naming those that are not). */
+  async #checkSplit(name: string, traffic: NonNullable<ReturnType<typeof checkPolicy>['policy']['traffic']>): Promise<void> {
+    const model = await this.#model(name);
+    const versions = (await this.deps.registry.listVersions(name)).map((v) => v.version);
+    checkTrafficTargets(name, traffic, { aliases: model.aliases, versions });
   }
 
   /** Loads the version an alias is about to point at, as the model's policy serves it, so that a failure leaves the registry as it was. */

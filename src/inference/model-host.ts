@@ -66,7 +66,9 @@ export class ModelHost {
 
   async #apply(plan: ModelPlan): Promise<ApplyResult> {
     const current = this.#models.get(plan.name);
-    const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion].filter((v): v is string => v !== undefined));
+    // A split's variants that name a version number are loaded and warmed with the rest (alias targets are among the aliases).
+    const split = plan.traffic?.variants.map((v) => v.target).filter((target) => plan.versions.some((v) => v.version === target)) ?? [];
+    const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion, ...split].filter((v): v is string => v !== undefined));
     const states = new Map<string, VersionState>();
     for (const version of wanted) {
       const planned = plan.versions.find((v) => v.version === version);

@@ -1,6 +1,9 @@
 import type { Limits } from '../access/principal.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
 import type { Manifest } from '../model/manifest.js';
+import type { TrafficPlan } from './traffic/traffic-plan.js';
+
+export type { TrafficPlan } from './traffic/traffic-plan.js';
 
 /** One registered version the host may serve. */
 export interface PlannedVersion {
@@ -37,6 +40,8 @@ export interface ModelPlan {
   readonly servers?: readonly string[];
   /** Which requests the prediction log keeps, and what of them (policy `prediction_log`); undefined = none. */
   readonly predictionLog?: PredictionLogPlan;
+  /** How requests that name no version are shared between variants (policy `traffic.split`); undefined = the default version serves. */
+  readonly traffic?: TrafficPlan;
 }
 
 /** Policy `prediction_log` as the data plane applies it per request. */

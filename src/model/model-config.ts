@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BACKEND_KINDS, isRemoteKind, REMOTE_BACKEND_KINDS } from './backend-kind.js';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
+import { trafficSchema } from './traffic-section.js';
 import {
   driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
 } from './policy-sections.js';
@@ -53,7 +54,8 @@ export const modelConfigSchema = z.object({
   limits: limitsSchema.optional(),
   /** Reserved policy sections (policy-sections.ts): stored and versioned with the policy. */
   prediction_log: predictionLogSchema.optional(),
-  traffic: reservedSectionSchema.optional(),
+  /** Weighted, sticky splits between versions or aliases (traffic-section.ts, docs/guides/traffic.md). */
+  traffic: trafficSchema.optional(),
   drift: driftSchema.optional(),
   promotion: reservedSectionSchema.optional(),
   input: z.array(tensorOverride).default([]),

@@ -75,7 +75,7 @@ export const driftSchema = z.object({
 }).strict();
 
 /**
- * `traffic`, `promotion`: reserved for traffic splits and shadows and evaluation gates. Stored,
- * versioned and audited like the rest; nothing acts on them yet.
+ * `promotion`: reserved for evaluation gates. Stored, versioned and audited like the rest; nothing
+ * acts on it yet. (`traffic` has its own schema: traffic-section.ts.)
  */
 export const reservedSectionSchema = z.record(z.string(), z.unknown());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cacheSectionSchema } from './cache-section.js';
+import { trafficSchema } from './traffic-section.js';
 import {
   driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, rateLimitSchema, remoteSectionSchema, reservedSectionSchema,
 } from './policy-sections.js';
@@ -21,7 +22,7 @@ export const policySchema = z.object({
   kserve: remoteSectionSchema.optional(),
   openai: remoteSectionSchema.optional(),
   resilience: remoteSectionSchema.optional(),
-  traffic: reservedSectionSchema.optional(),
+  traffic: trafficSchema.optional(),
   prediction_log: predictionLogSchema.optional(),
   drift: driftSchema.optional(),
   promotion: reservedSectionSchema.optional(),

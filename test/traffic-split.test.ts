@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ADMIN_KEY, call, createKey, startSecuredServer, type Answer } from './helpers/access-kit.js';
 import { grpcClient, rpc, trailer } from './helpers/grpc-client.js';
 import { scaleModel, uploadVersion } from './helpers/scale-model.js';
+import { runCli } from './helpers/spawn-cli.js';
 import type { TestServer } from './helpers/test-server.js';
 
 /*
@@ -157,6 +158,10 @@ describe('traffic splits', () => {
     }
     const judged = rows.find((r) => r.variant === variant)?.quality as { metric: string; value: number; samples: number } | null;
     assert.deepEqual([judged?.metric, judged?.value, judged?.samples], ['mae', Math.abs((variant === 'challenger' ? 10 : 5) - 6), 1]);
+    const cli = await runCli(['models', 'ab-report', MODEL, '--window', '1h'], { UMBRAL_URL: server.url, UMBRAL_API_KEY: ADMIN_KEY });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /VARIANT +TARGET +WEIGHT +REQUESTS/);
+    assert.match(cli.stdout, /^challenger +2 +50% +\d+ +0\.00% \[0\.00%, \d+\.\d+%\]/m);
     const unknown = await call(server, 'GET', '/admin/models/nope/ab-report', { credential: ADMIN_KEY });
     assert.equal(unknown.status, 404);
     assert.equal((await call(server, 'GET', `/admin/models/${MODEL}/ab-report?window=soon`, { credential: ADMIN_KEY })).status, 400);

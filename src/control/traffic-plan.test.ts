@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { trafficPlan } from '../../control/traffic-plan.js';
-import { trafficSchema } from '../../model/traffic-section.js';
-import { mulberry32 } from '../../random/mulberry32.js';
-import type { Principal } from '../../access/principal.js';
-import { overriddenVariant, stickyKey, variantFor } from './choose-variant.js';
-import { fnv1a, keySlot } from './key-hash.js';
+import { trafficPlan } from './traffic-plan.js';
+import { trafficSchema } from '../model/traffic-section.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import type { Principal } from '../access/principal.js';
+import { overriddenVariant, stickyKey, variantFor } from '../inference/traffic/choose-variant.js';
+import { fnv1a, keySlot } from '../inference/traffic/key-hash.js';
 
 const plan = (section: unknown, model = 'm') => trafficPlan(model, trafficSchema.parse(section)) as NonNullable<ReturnType<typeof trafficPlan>>;
 const SPLIT = { split: [{ variant: 'champion', target: 'champion', weight: 90 }, { variant: 'challenger', target: 2, weight: 10 }] };

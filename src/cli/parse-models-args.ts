@@ -15,6 +15,7 @@ export type ModelsAction =
   | { readonly name: 'promote'; readonly model: string; readonly force?: { readonly reason: string } }
   | { readonly name: 'alias'; readonly model: string; readonly alias: string; readonly version: number; readonly force?: { readonly reason: string } }
   | { readonly name: 'history'; readonly model: string; readonly limit?: number }
+  | { readonly name: 'ab-report'; readonly model: string; readonly window?: string }
   | {
     readonly name: 'policy'; readonly model: string;
     /** `--set key=value`, as a JSON merge patch (dotted keys nest; a value is read as YAML, `null` removes). */
@@ -47,6 +48,7 @@ const ACTIONS: Record<ModelsAction['name'], ActionSpec> = {
   promote: { positionals: ['MODEL'], options: { force: { type: 'boolean' }, reason: { type: 'string' } } },
   rollback: { positionals: ['MODEL'], options: {} },
   history: { positionals: ['MODEL'], options: { limit: { type: 'string' } } },
+  'ab-report': { positionals: ['MODEL'], options: { window: { type: 'string' } } },
   policy: { positionals: ['MODEL'], options: { set: { type: 'string', multiple: true }, file: { type: 'string' } } },
 };
 
@@ -69,6 +71,10 @@ function toAction(name: ModelsAction['name'], args: readonly string[], values: A
     case 'promote': return { name, model: first, ...forceOf(name, values) };
     case 'alias': return { name, model: first, alias: second, version: integerArg(third, 'VERSION', 1), ...forceOf(name, values) };
     case 'policy': return policyAction(first, values);
+    case 'ab-report': {
+      const window = stringValue(values.window);
+      return window === undefined ? { name, model: first } : { name, model: first, window };
+    }
     case 'history': {
       const limit = stringValue(values.limit);
       return limit === undefined ? { name, model: first } : { name, model: first, limit: integerArg(limit, '--limit', 1) };

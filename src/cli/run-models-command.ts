@@ -6,6 +6,7 @@ import type { ModelsAction, ModelsCommand } from './parse-models-args.js';
 import type { ProgressStream } from './progress-bar.js';
 import { pushModel } from './push-model.js';
 import { readPolicyFile, renderPolicy, type PolicyJson } from './policy-file.js';
+import { renderAbReport, type AbReportJson } from './render-ab-report.js';
 import {
   renderAliases, renderHistory, renderModel, renderModelList, renderVersion,
   type HistoryEntryJson, type ModelJson, type VersionJson,
@@ -74,6 +75,11 @@ async function perform(client: AdminClient, action: ModelsAction, output: Comman
         : action.patch !== undefined ? await client.mergePatch(path, action.patch)
           : await client.json('GET', path)) as PolicyJson;
       return { document, render: () => renderPolicy(document) };
+    }
+    case 'ab-report': {
+      const query = action.window === undefined ? '' : `?window=${encodeURIComponent(action.window)}`;
+      const document = await client.json('GET', `${modelPath(action.model, 'ab-report')}${query}`) as AbReportJson;
+      return { document, render: () => renderAbReport(document) };
     }
     case 'history': {
       const query = action.limit === undefined ? '' : `?limit=${action.limit}`;

@@ -13,6 +13,7 @@ Usage:
   umbral models promote M [--force --reason TEXT]
   umbral models rollback M
   umbral models history M [--limit N]
+  umbral models ab-report M [--window 24h]
   umbral models policy M [--set KEY=VALUE]… [--file policy.yaml]
   umbral datasets push M FILE --name D | list M | show M D | delete M D
   umbral eval M --dataset D [--versions champion,challenger] [--sample N] [--seed S]
@@ -72,6 +73,8 @@ models commands (talk to a running server's admin API):
                   --force --reason TEXT, kept in the audit log
   rollback        champion goes back to previous (a second rollback undoes the first)
   history         the audit log of M, newest first
+  ab-report       M's traffic split per variant: requests, error rate and live quality, with 95 %
+                  intervals, over --window (default 24h)
   policy          M's serving policy (model.yaml's keys): shown; changed key by key with --set
                   (rate_limit.requests_per_minute=600; a value is YAML, null removes the key); or
                   replaced whole by --file. Stored, versioned and applied by every replica

@@ -6,6 +6,7 @@ import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/pol
 import { shadowTarget } from '../model/shadow-policy.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import { CHAMPION, type ModelRecord, type VersionRecord } from '../registry/registry.js';
+import { trafficPlan } from './traffic-plan.js';
 
 /** What seeding from the on-disk repository found of a model beside the registry. */
 export interface SeedNote {
@@ -30,6 +31,7 @@ export function buildPlan(
   const champion = aliases[CHAMPION];
   const latest = versions[0] ? String(versions[0].version) : undefined;
   const { policy, problem } = checked(document ?? note?.policy ?? {});
+  const traffic = trafficPlan(model.name, policy.traffic);
   return {
     name: model.name,
     // A model with nothing to serve yet (just created) does not hold the server's readiness back.
@@ -40,6 +42,7 @@ export function buildPlan(
     defaultVersion: champion ?? latest,
     ...servingOf(policy),
     ...shadowOf(policy.traffic?.shadow, aliases),
+    ...(traffic ? { traffic } : {}),
   };
 }
 

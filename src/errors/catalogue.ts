@@ -85,6 +85,8 @@ export const Errors = {
     `no route ${method} ${url}`),
   methodNotAllowed: define('UMBRAL_ERR_METHOD_NOT_ALLOWED', { status: 405 }, (method: string, url: string, allowed: readonly string[]) =>
     `${url} does not answer ${method}; it answers ${allowed.join(', ')}`),
+  unknownVariant: define('UMBRAL_ERR_UNKNOWN_VARIANT', { status: 400 }, (model: string, variant: string, known: string[]) =>
+    `x-umbral-variant: model '${model}' has no variant '${variant}' in its traffic split; its variants are: ${known.join(', ')}`),
 
   // Availability (503, 504, 499)
   modelNotReady: define('UMBRAL_ERR_MODEL_NOT_READY', { status: 503, retryable: true }, (model: string, cause: string) =>
@@ -117,6 +119,8 @@ export const Errors = {
     `this credential lacks the '${needed}' permission; ask an admin for a key or role that has it`),
   modelNotAllowed: define('UMBRAL_ERR_MODEL_NOT_ALLOWED', { status: 403 }, (model: string) =>
     `this credential may not use model '${model}'; its model allow-list does not name it`),
+  variantOverrideForbidden: define('UMBRAL_ERR_VARIANT_OVERRIDE_FORBIDDEN', { status: 403 }, (needed: string) =>
+    `x-umbral-variant chooses the traffic variant for testing and needs the '${needed}' permission (operators and admins), which this credential lacks; send the request without the header`),
   scopeNotHeld: define('UMBRAL_ERR_SCOPE_NOT_HELD', { status: 403 }, (scope: string) =>
     `a credential can only grant, or revoke keys with, permissions it holds itself, and this one lacks '${scope}'`),
   roleNotHeld: define('UMBRAL_ERR_ROLE_NOT_HELD', { status: 403 }, (what: string, permission: string) =>

@@ -8,11 +8,14 @@ import type { Admission } from './admission/admission.js';
 import type { InferenceService, InferResult, RequestedOutput } from './inference-service.js';
 import { describeConfiguration, type ModelConfiguration } from './model-configuration.js';
 import type { ModelHost } from './model-host.js';
-import type { PredictionLogPlan, ShadowPlan } from './model-plan.js';
+import type { ModelPlan, PredictionLogPlan, ShadowPlan } from './model-plan.js';
 import { failureOf, sampled, type PredictionEvent, type PredictionObserver } from './prediction-observer.js';
 import type { ServedVersion } from './served-version.js';
 import { mirrored, type ShadowObserver } from './shadow-observer.js';
 import type { ModelStatistics, VersionStatistics } from './statistics/model-statistics.js';
+import { keyInBody, overriddenVariant, stickyKey, variantFor, type RequestHeaders } from './traffic/choose-variant.js';
+import type { TrafficObserver, TrafficOutcome } from './traffic/traffic-observer.js';
+import type { TrafficPlan, TrafficVariant } from './traffic/traffic-plan.js';
 
 /** What a model says of itself (KServe v2 model metadata, before encoding). */
 export interface ModelMetadata {
@@ -44,10 +47,22 @@ export interface InferCallRequest<D extends DecodedInferRequest> {
   readonly timing?: { backendMs: number };
   /** Decodes the protocol's body with the model's element limit (throws the protocol's errors). */
   decode(limits: DecodeLimits): D;
+  /**
+   * The request's headers (HTTP headers or gRPC metadata), read only for a model whose traffic is
+   * split: the sticky key's header and the operator's `x-umbral-variant`.
+   */
+  readonly headers?: RequestHeaders;
   /** Told which version resolved, before the body is decoded (for the access log of a request that fails). */
   onResolved?(model: string, version: string): void;
   /** False: never handed to the prediction log, whatever the policy samples (an evaluation's rows are not production traffic). */
   readonly logged?: boolean;
+}
+
+/** What one inference answered, and the traffic variant that served it when the model's traffic is split. */
+export interface InferAnswer<D extends DecodedInferRequest> {
+  readonly decoded: D;
+  readonly result: InferResult;
+  readonly variant?: string;
 }
 
 export interface DataPlaneDeps {
@@ -64,8 +79,10 @@ export interface DataPlaneDeps {
   readonly predictions?: PredictionObserver;
   /** Hears the answered requests each model's policy mirrors (`traffic.shadow`); nothing mirrored when absent. */
   readonly shadow?: ShadowObserver;
-  /** Draws the sampling decisions (default Math.random). */
+  /** Draws the sampling decision, and the variant of a split request without a sticky key (default Math.random). */
   readonly random?: () => number;
+  /** Hears how each request a split assigned ended (per-variant metrics); none when absent. */
+  readonly traffic?: TrafficObserver;
   /** The catalogue error a thrown value stands for (a codec's ProtocolError is the client's 4xx); default: itself, or 500. */
   readonly failureOf?: (error: unknown) => Pick<UmbralError, 'status' | 'code'>;
 }
@@ -74,6 +91,7 @@ export interface DataPlaneDeps {
 interface Progress {
   served?: ServedVersion;
   decoded?: DecodedInferRequest;
+  variant?: string;
 }
 
 const NO_HEADERS = Object.freeze({});
@@ -110,40 +128,76 @@ export class DataPlane {
 
   /**
    * Resolves, decodes with the model's limits, and runs the request (cache, deadline, fallback). A
-   * request the model's policy samples ends with one call to the prediction observer, success or
-   * failure; one its policy mirrors, once answered, with one call to the shadow observer, which
-   * queues it and returns. The others pay one map lookup and a random draw per section.
+   * request that names no version to a model whose traffic is split goes to the variant its split
+   * chooses. A request the model's policy samples ends with one call to the prediction observer,
+   * success or failure; one its policy mirrors, once answered, with one call to the shadow observer,
+   * which queues it and returns. The others pay one map lookup and a random draw per section.
    */
-  async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<{ decoded: D; result: InferResult }> {
+  async infer<D extends DecodedInferRequest>(call: InferCallRequest<D>): Promise<InferAnswer<D>> {
+    const plan = this.deps.host.get(call.model)?.plan;
     // An evaluation's rows (logged: false) are neither logged nor mirrored: they are not traffic.
-    const hosted = call.logged === false ? undefined : this.deps.host.get(call.model)?.plan;
+    const observed = call.logged === false ? undefined : plan;
     const random = this.deps.random ?? Math.random;
-    const logged = this.deps.predictions && hosted?.predictionLog;
-    const shadow = this.deps.shadow && hosted?.shadow;
-    const plan = sampled(logged, random) ? logged : undefined;
+    const logged = this.deps.predictions && observed?.predictionLog;
+    const shadow = this.deps.shadow && observed?.shadow;
+    const log = sampled(logged, random) ? logged : undefined;
     const mirror = mirrored(shadow, random) ? shadow : undefined;
-    if (!plan && !mirror) return this.#infer(call, {});
+    if (!log && !mirror) return this.#route(call, plan, {});
     const started = performance.now();
     const progress: Progress = {};
     try {
-      const answer = await this.#infer(call, progress);
+      const answer = await this.#route(call, plan, progress);
       if (mirror) this.#mirror(call, mirror, answer, performance.now() - started);
-      if (plan) this.#predicted(call, plan, progress, started, answer.result, undefined);
+      if (log) this.#predicted(call, log, progress, started, answer.result, undefined);
       return answer;
     } catch (error) {
-      if (plan) this.#predicted(call, plan, progress, started, undefined, error);
+      if (log) this.#predicted(call, log, progress, started, undefined, error);
       throw error;
     }
   }
 
-  async #infer<D extends DecodedInferRequest>(call: InferCallRequest<D>, progress: Progress): Promise<{ decoded: D; result: InferResult }> {
+  /** A request naming a version, or to a model without a split, runs as it is: nothing of the split is read. */
+  #route<D extends DecodedInferRequest>(call: InferCallRequest<D>, plan: ModelPlan | undefined, progress: Progress): Promise<InferAnswer<D>> {
+    const traffic = call.version === undefined ? plan?.traffic : undefined;
+    return traffic === undefined ? this.#infer(call, plan, progress, call.version, undefined) : this.#split(call, plan, traffic, progress);
+  }
+
+  /**
+   * One request of a split: the operator's override, else the variant its sticky key (or a random
+   * draw) chooses; its end is told to the traffic observer. A key read from the body decodes the
+   * body first.
+   */
+  async #split<D extends DecodedInferRequest>(call: InferCallRequest<D>, plan: ModelPlan | undefined, traffic: TrafficPlan,
+    progress: Progress): Promise<InferAnswer<D>> {
+    let decoded: D | undefined;
+    let variant: TrafficVariant | undefined = overriddenVariant(call.model, traffic, call.headers, call.principal);
+    if (variant === undefined) {
+      if (keyInBody(traffic)) decoded = this.#decode(call, plan, progress);
+      variant = variantFor(traffic, stickyKey(traffic, call.headers, decoded), this.deps.random ?? Math.random);
+    }
+    progress.variant = variant.name;
+    const started = performance.now();
+    let outcome: TrafficOutcome = 'error';
+    try {
+      const answer = await this.#infer(call, plan, progress, variant.target, decoded);
+      outcome = 'ok';
+      return { ...answer, variant: variant.name };
+    } catch (error) {
+      if ((this.deps.failureOf ?? failureOf)(error).status < 500) outcome = 'client_error';
+      throw error;
+    } finally {
+      this.deps.traffic?.served(call.model, variant.name, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  async #infer<D extends DecodedInferRequest>(call: InferCallRequest<D>, plan: ModelPlan | undefined, progress: Progress,
+    version: string | undefined, predecoded: D | undefined): Promise<InferAnswer<D>> {
     // An unknown or broken model answers 404/503 whatever the body, as Triton does: resolve first.
-    const served = await this.deps.inference.resolve(call.model, call.version);
+    const served = await this.deps.inference.resolve(call.model, version);
     progress.served = served;
     call.onResolved?.(served.model, served.version);
     const decodeStarted = performance.now();
-    const decoded = call.decode({ maxElements: this.deps.host.get(call.model)?.plan.serving?.maxElements ?? this.deps.maxElements });
-    progress.decoded = decoded;
+    const decoded = predecoded ?? this.#decode(call, plan, progress);
     const decodeMs = performance.now() - decodeStarted;
     const outputs: RequestedOutput[] = decoded.outputs.map((output) => ({ name: output.name, classification: output.parameters.classification }));
     const result = await this.deps.inference.infer(served, {
@@ -153,6 +207,12 @@ export class DataPlane {
     return { decoded, result };
   }
 
+  #decode<D extends DecodedInferRequest>(call: InferCallRequest<D>, plan: ModelPlan | undefined, progress: Progress): D {
+    const decoded = call.decode({ maxElements: plan?.serving?.maxElements ?? this.deps.maxElements });
+    progress.decoded = decoded;
+    return decoded;
+  }
+
   /** Hands a sampled request to the prediction observer: references only, the log encodes them later. */
   #predicted(call: InferCallRequest<DecodedInferRequest>, plan: PredictionLogPlan, progress: Progress, started: number,
     result: InferResult | undefined, error: unknown): void {
@@ -160,7 +220,7 @@ export class DataPlane {
     const version = result?.version ?? progress.served?.version ?? call.version ?? '';
     const failure = error === undefined ? undefined : (this.deps.failureOf ?? failureOf)(error);
     this.deps.predictions?.predicted({
-      requestId: call.requestId, model: call.model, version: answeredBy === call.model ? version : `${answeredBy}:${version}`, variant: null,
+      requestId: call.requestId, model: call.model, version: answeredBy === call.model ? version : `${answeredBy}:${version}`, variant: progress.variant ?? null,
       endedAt: Date.now(), latencyMs: performance.now() - started, principal: call.principal?.id ?? null,
       status: failure?.status ?? 200, errorCode: failure?.code ?? null, payload: plan.payload,
       inputs: progress.decoded?.inputs ?? null, outputs: result?.outputs ?? null,

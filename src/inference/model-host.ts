@@ -66,7 +66,9 @@ export class ModelHost {
 
   async #apply(plan: ModelPlan): Promise<ApplyResult> {
     const current = this.#models.get(plan.name);
-    const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion].filter((v): v is string => v !== undefined));
+    // A split's variants that name a version number are loaded and warmed with the rest (alias targets are among the aliases).
+    const split = plan.traffic?.variants.map((v) => v.target).filter((target) => plan.versions.some((v) => v.version === target)) ?? [];
+    const wanted = new Set([...Object.values(plan.aliases), plan.defaultVersion, ...split].filter((v): v is string => v !== undefined));
     // A live shadow target is loaded with the versions that serve, so that the first mirrored request does not wait for its load.
     if (plan.shadow && plan.versions.some((v) => v.version === plan.shadow?.version)) wanted.add(plan.shadow.version);
     const states = new Map<string, VersionState>();

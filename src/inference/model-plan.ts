@@ -1,6 +1,9 @@
 import type { Limits } from '../access/principal.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
 import type { Manifest } from '../model/manifest.js';
+import type { TrafficPlan } from './traffic/traffic-plan.js';
+
+export type { TrafficPlan } from './traffic/traffic-plan.js';
 
 /** One registered version the host may serve. */
 export interface PlannedVersion {
@@ -39,6 +42,8 @@ export interface ModelPlan {
   readonly predictionLog?: PredictionLogPlan;
   /** Which answered requests are mirrored to another version and compared (policy `traffic.shadow`); undefined = none. */
   readonly shadow?: ShadowPlan;
+  /** How requests that name no version are shared between variants (policy `traffic.split`); undefined = the default version serves. */
+  readonly traffic?: TrafficPlan;
 }
 
 /** Policy `traffic.shadow` as the data plane applies it per request. */

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { BACKEND_KINDS, isRemoteKind, REMOTE_BACKEND_KINDS } from './backend-kind.js';
 import { DATATYPES } from '../protocol/kserve/datatypes.js';
 import { cacheSectionSchema } from './cache-section.js';
+import { trafficSchema } from './traffic-section.js';
 import {
   driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, promotionSchema, rateLimitSchema, remoteSectionSchema,
-  trafficSchema,
 } from './policy-sections.js';
 
 export { dynamicBatchingSchema } from './policy-sections.js';
@@ -54,6 +54,7 @@ export const modelConfigSchema = z.object({
   limits: limitsSchema.optional(),
   /** Reserved policy sections (policy-sections.ts): stored and versioned with the policy. */
   prediction_log: predictionLogSchema.optional(),
+  /** Weighted, sticky splits between versions or aliases (traffic-section.ts, docs/guides/traffic.md). */
   traffic: trafficSchema.optional(),
   drift: driftSchema.optional(),
   /** The promotion gate (policy-sections.ts). */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { shadowPolicySchema } from './shadow-policy.js';
 
 /*
  * The sections of a model's serving policy, each as model.yaml writes it (snake_case, strict). The
@@ -74,12 +73,6 @@ export const driftSchema = z.object({
   /** When the check runs: a cron expression (five fields), every five minutes by default. */
   schedule: z.string().min(9).max(120).optional(),
 }).strict();
-
-/**
- * `traffic`: `shadow` (src/model/shadow-policy.ts) is checked and acted on; its other keys are
- * reserved for traffic splits (stored, nothing acts on them yet).
- */
-export const trafficSchema = z.object({ shadow: shadowPolicySchema.optional() }).catchall(z.unknown());
 
 /**
  * `promotion`: the gate `promote` passes (src/control/promotion-gate.ts, docs/guides/evaluation.md):

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { cacheSectionSchema } from './cache-section.js';
+import { trafficSchema } from './traffic-section.js';
 import {
   driftSchema, dynamicBatchingSchema, fallbackSchema, limitsSchema, predictionLogSchema, promotionSchema, rateLimitSchema, remoteSectionSchema,
-  trafficSchema,
 } from './policy-sections.js';
 
 /**

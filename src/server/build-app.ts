@@ -50,6 +50,7 @@ import { kserveV2Routes } from './routes/kserve-v2.js';
 import { kserveGenerateRoutes } from './routes/kserve-generate.js';
 import { operationsRoutes } from './routes/operations.js';
 import type { LiveQuality } from '../mlops/quality/open-live-quality.js';
+import { adminAbReportRoutes } from './routes/admin-ab-report.js';
 import { adminFeedbackRoutes } from './routes/admin-feedback.js';
 import { adminPredictionsRoutes } from './routes/admin-predictions.js';
 import type { ShadowStats } from '../mlops/shadow/shadow-stats.js';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminAccessRoutes, { ...access, db: deps.db });
   await app.register(adminNotificationsRoutes, { notifications: deps.notifications });
   await app.register(adminFeedbackRoutes, { quality: deps.quality, registry: deps.registry });
+  await app.register(adminAbReportRoutes, { quality: deps.quality });
   await app.register(adminPredictionsRoutes, { db: deps.db, registry: deps.registry });
   await app.register(adminShadowRoutes, { shadow: deps.shadow, host: deps.host, registry: deps.registry });
   return app;

@@ -10,6 +10,7 @@ import { EventLoopDelay } from '../inference/admission/event-loop-delay.js';
 import { DataPlane } from '../inference/data-plane.js';
 import { InferenceService } from '../inference/inference-service.js';
 import { LlmPlane } from '../inference/llm-plane.js';
+import { registerTrafficMetrics } from '../observability/traffic-metrics.js';
 import { registerLlmMetrics } from '../observability/llm-metrics.js';
 import { ModelHost } from '../inference/model-host.js';
 import { createLogger } from '../observability/logger.js';
@@ -200,7 +201,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const shadow = openShadow({ inference, metrics: metrics.registry, ...config.shadow });
   const plane = new DataPlane({
     host, inference, admission, rateLimits: access.limiter, maxElements: config.limits.maxElements, statistics: parts.statistics,
-    predictions: predictionLog, shadow: shadow.runner, failureOf: toUmbral,
+    predictions: predictionLog, shadow: shadow.runner, failureOf: toUmbral, traffic: registerTrafficMetrics(metrics.registry),
   });
   const llm = new LlmPlane({ host, inference, plane, predictions: predictionLog, failureOf: toUmbral });
   const llmObserver = registerLlmMetrics(metrics.registry, (model) => host.get(model) !== undefined);

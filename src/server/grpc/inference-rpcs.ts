@@ -44,13 +44,14 @@ export function inferenceRpcs(deps: InferenceRpcsDeps): InferenceRpcs {
     const model = requiredModel(request.model_name, 'model_name');
     const ticket = await plane.admit(model, context.principal);
     try {
-      const { decoded, result } = await plane.infer({
+      const { decoded, result, variant } = await plane.infer({
         model, version: request.model_version || undefined, requestId: context.requestId, principal: context.principal, signal: context.signal, timing: context.timing,
-        decode: (limits) => decodeGrpcInferRequest(request, limits),
+        headers: context.metadata, decode: (limits) => decodeGrpcInferRequest(request, limits),
         onResolved: (name, version) => { context.served = { model: name, version }; },
       });
       context.served = {
         model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+        ...(variant ? { variant } : {}),
       };
       return encodeGrpcInferResponse({ modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs }, { raw: decoded.raw });
     } finally {

@@ -49,7 +49,7 @@ export async function exchange<Request, T>(
   let context: RpcContext | undefined;
   try {
     grant = await grantAccess(options, rpc.access, rpcCaller(incoming.metadata, incoming.peer, rpc.model?.(request) || undefined));
-    context = { requestId, signal: incoming.signal, principal: grant.principal, timing: { backendMs: 0 } };
+    context = { requestId, signal: incoming.signal, principal: grant.principal, metadata: incoming.metadata, timing: { backendMs: 0 } };
     const active = context;
     const value = await traceRpc(method, incoming.metadata, requestId, () => work(request, active));
     return { ok: true, value, started, context, grant };

@@ -1,3 +1,4 @@
+import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RouteAccess } from '../../access/permissions.js';
 import type { Principal } from '../../access/principal.js';
@@ -12,6 +13,8 @@ export interface Served {
   readonly fallbackFor?: string;
   /** hit or miss when the model's responses are cached (the `x-umbral-cache` trailer). */
   readonly cache?: 'hit' | 'miss' | 'stale';
+  /** The traffic variant of a split model that served it (the `x-umbral-variant` trailer). */
+  readonly variant?: string;
 }
 
 /** What an RPC's handler gets beside the request. */
@@ -20,6 +23,8 @@ export interface RpcContext {
   /** Fires when the client cancels the call or its deadline passes. */
   readonly signal: AbortSignal;
   readonly principal: Principal | null;
+  /** The call's metadata (its headers), read for a split model's sticky key and `x-umbral-variant`. */
+  readonly metadata?: Metadata;
   /** Set by the handler: what served the call (the log line shows it). */
   served?: Served;
   /** Time spent in backends (model runs, upstream calls), for the `x-umbral-overhead-ms` trailer. */

@@ -46,13 +46,14 @@ async function serve<Request, Response>(
   }
 }
 
-/** umbral's own share of the call's latency, and who answered when a fallback did (as on HTTP). */
+/** umbral's own share of the call's latency, who answered when a fallback did, and the variant of a split (as on HTTP). */
 function setOverhead(trailers: Metadata, started: number, context: RpcContext | undefined): void {
   const overhead = performance.now() - started - (context?.timing.backendMs ?? 0);
   trailers.set('x-umbral-overhead-ms', Math.max(0, overhead).toFixed(2));
   const served = context?.served;
   if (served?.fallbackFor) trailers.set('x-umbral-fallback', `${served.model}:${served.version ?? ''}`);
   if (served?.cache) trailers.set('x-umbral-cache', served.cache);
+  if (served?.variant) trailers.set('x-umbral-variant', served.variant);
 }
 
 /** The error to answer; a call the client's deadline cut short is DEADLINE_EXCEEDED, not CANCELLED. */

@@ -15,7 +15,16 @@ const versionQuality = object({
   predictions: integer, samples: integer, truncated: boolean, metrics: mapOf(number),
 });
 
-/** Feedback, live quality and the prediction export (routes/admin-feedback.ts, routes/admin-predictions.ts). */
+const interval = nullable({ type: 'array', items: number, minItems: 2, maxItems: 2, description: '95 % confidence interval [low, high]' });
+const variantReport = object({
+  variant: string, target: nullable(string), weight: nullable(integer), versions: mapOf(integer),
+  requests: integer, errors: integer, client_errors: integer, error_rate: nullable(number), error_rate_ci95: interval,
+  quality: nullable(object({
+    task: { type: 'string', enum: ['classification', 'regression', 'ranking'] }, samples: integer, metric: string, value: number, ci95: interval, metrics: mapOf(number),
+  })),
+});
+
+/** Feedback, live quality, the A/B report and the prediction export (routes/admin-feedback.ts, routes/admin-predictions.ts). */
 export const MONITORING_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   [`POST ${M}/feedback`]: {
     operationId: 'postFeedback', summary: 'Attach ground-truth labels to logged predictions', tag: 'admin-models',
@@ -31,6 +40,15 @@ export const MONITORING_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   [`GET ${M}/quality`]: {
     operationId: 'getQuality', summary: 'Live quality per version and window, computed now', tag: 'admin-models',
     responses: { 200: ok('the quality of each version with labelled predictions, per window', object({ model: string, at: dateTime, results: arrayOf(versionQuality) })) },
+    errors: { 400: 'the window is not a duration such as 1h or 7d', 404: 'the model is not in the registry', 503: 'the database is unavailable' },
+  },
+  [`GET ${M}/ab-report`]: {
+    operationId: 'getAbReport', summary: 'Per-variant requests, error rate and live quality of a split model, with 95 % intervals', tag: 'admin-models',
+    description: 'Reads the prediction log (the model\'s policy needs `prediction_log`) and feedback over `window` (default 24h). '
+      + 'Error rate: 5xx over logged requests, Wilson interval; quality: accuracy or hit rate with a Wilson interval, MAE with a normal one. docs/guides/traffic.md.',
+    responses: { 200: ok('one entry per variant of the split, and per variant still in the log', object({
+      model: string, window: string, from: dateTime, to: dateTime, logged: boolean, variants: arrayOf(variantReport),
+    })) },
     errors: { 400: 'the window is not a duration such as 1h or 7d', 404: 'the model is not in the registry', 503: 'the database is unavailable' },
   },
   [`GET ${M}/predictions`]: {

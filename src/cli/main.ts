@@ -28,6 +28,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const { runJobsCommand } = await import('./run-jobs-command.js');
     return runJobsCommand(command, print);
   }
+  if (command.kind === 'rollout') {
+    const { runRolloutCommand } = await import('./run-rollout-command.js');
+    return runRolloutCommand(command, print);
+  }
   if (command.kind === 'notifications') {
     const { runNotificationsCommand } = await import('./run-notifications-command.js');
     return runNotificationsCommand(command, print);

@@ -4,6 +4,7 @@ import { parseBackupCommand, type BackupCommand } from './parse-backup-args.js';
 import { parseKeysCommand, parseUsersCommand, type KeysCommand, type UsersCommand } from './parse-access-args.js';
 import { parseModelsCommand, type ModelsCommand } from './parse-models-args.js';
 import { parseJobsCommand, type JobsCommand } from './parse-jobs-args.js';
+import { parseRolloutCommand, type RolloutCommand } from './parse-rollout-args.js';
 import { parseNotificationsCommand, type NotificationsCommand } from './parse-notifications-args.js';
 import { parsePredictionsCommand, type PredictionsCommand } from './parse-predictions-args.js';
 import { parseDatasetsCommand, parseEvalCommand, type DatasetsCommand, type EvalCommand } from './parse-eval-args.js';
@@ -18,6 +19,7 @@ export type Command =
   | KeysCommand
   | UsersCommand
   | JobsCommand
+  | RolloutCommand
   | NotificationsCommand
   | PredictionsCommand
   | EvalCommand
@@ -36,6 +38,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'keys') return parseKeysCommand(rest);
   if (command === 'users') return parseUsersCommand(rest);
   if (command === 'jobs') return parseJobsCommand(rest);
+  if (command === 'rollout') return parseRolloutCommand(rest);
   if (command === 'predictions') return parsePredictionsCommand(rest);
   if (command === 'eval') return parseEvalCommand(rest);
   if (command === 'datasets') return parseDatasetsCommand(rest);

@@ -33,6 +33,9 @@ Usage:
   umbral jobs remove NAME
   umbral jobs runs NAME [--limit N]
   umbral jobs run NAME
+  umbral rollout start M --steps SHARE:DURATION,…,100 [--max-error-rate R] [--max-p99-ms MS]
+                  [--max-quality-drop D] [--min-shadow-agreement A] [--min-requests N]
+  umbral rollout status M | history M | abort M [--reason TEXT]
   umbral notifications channels list | add NAME --kind K [--set KEY=VALUE]… | remove NAME
   umbral notifications rules list | add --event TYPE… --channel NAME [--model M] | remove ID
   umbral notifications test CHANNEL
@@ -123,6 +126,14 @@ jobs commands (talk to a running server's admin API; docs/guides/jobs.md):
   runs            NAME's runs, newest first: due time, status, duration, replica, outcome
   run             run NAME now (once, on the replica asked); runs shows how it ends
 
+rollout commands (talk to a running server's admin API; docs/guides/canary.md):
+  start           a canary of M's challenger: it takes each step's share (percent) for the step's
+                  duration (5:10m,25:10m,50:10m,100), judged by the guards on its requests; a failing
+                  guard rolls back at once, the last step passed promotes it
+  status          the running rollout: step, share, its events
+  history         M's rollouts, newest first
+  abort           the challenger's share to 0 now; the champion keeps serving
+
 notifications commands (talk to a running server's admin API; admin:read to list, admin:write to change):
   channels add    a channel of kind slack, discord, telegram, email or webhook; its settings with --set
                   (chat_id=-100123, host=smtp.example.com, to=[oncall@example.com]); its secret (the
@@ -138,7 +149,7 @@ predictions export (talks to a running server's admin API; needs admin:read):
   are ISO 8601 times (2026-01-31, 2026-01-31T12:00:00Z), from inclusive, to exclusive; --version
   keeps one version's records
 
-models, datasets, eval, keys, users, jobs, notifications and predictions options:
+models, datasets, eval, keys, users, jobs, rollout, notifications and predictions options:
   --url URL       server to talk to (UMBRAL_URL, default http://127.0.0.1:8080)
   --key KEY       API key, sent as Authorization: Bearer KEY (UMBRAL_API_KEY; prefer the variable,
                   a flag is visible to other users of the machine)

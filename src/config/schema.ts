@@ -187,6 +187,10 @@ export const SETTINGS = {
     concurrency: setting('UMBRAL_SHADOW_CONCURRENCY', z.number().int().min(1).max(64), 2,
       'Shadow runs at once, all models together: the most load shadows add beside client requests.'),
   },
+  rollouts: {
+    tickMs: setting('UMBRAL_ROLLOUT_TICK_MS', z.number().int().min(50).max(600_000), 5_000,
+      'How often canary rollouts are checked: guards evaluated, a step advanced, promoted or rolled back (docs/guides/canary.md); one replica acts per tick.'),
+  },
   drift: {
     maxReferenceBytes: setting('UMBRAL_DRIFT_MAX_REFERENCE_BYTES', positiveInt, 64 * 1024 ** 2,
       'Largest reference dataset PUT /admin/models/{m}/versions/{v}/reference takes; larger gets 413 (docs/guides/drift.md).'),

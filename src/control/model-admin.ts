@@ -93,12 +93,13 @@ export class ModelAdmin {
    * challenger → champion (the old champion becomes previous): refused when its signature differs
    * from the champion's (as for setAlias) or when it fails the policy's promotion gate (409 with the
    * report), unless an admin forces it with a reason; then, once the challenger has loaded, a backup
-   * when backups.beforePromotion is set, and the move.
+   * when backups.beforePromotion is set, and the move. `gateChecked`: the caller judged this
+   * challenger by the gate already (a canary rollout does when it starts), so it is not judged again.
    */
-  async promote(name: string, actor: Actor, options: { force?: Force } = {}): Promise<void> {
+  async promote(name: string, actor: Actor, options: { force?: Force; gateChecked?: boolean } = {}): Promise<void> {
     const model = await this.#model(name);
     const detail = await checkServingSignature(this.deps.registry, model, model.aliases[CHALLENGER], CHAMPION, options.force);
-    await this.deps.gate?.enforce(name, actor, options);
+    if (options.gateChecked !== true) await this.deps.gate?.enforce(name, actor, options);
     await this.#preload(name, model.aliases[CHALLENGER]);
     const backup = await this.deps.backupBeforePromotion?.(name);
     await this.deps.registry.promote(name, actor, backup === undefined ? detail : { ...detail, backup });

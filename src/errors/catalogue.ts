@@ -235,6 +235,13 @@ export const Errors = {
   gateFailed: define('UMBRAL_ERR_GATE_FAILED', { status: 409 }, (model: string, challenger: number, reasons: string[]) =>
     `the promotion gate of model '${model}' refused challenger version ${challenger}: ${reasons.join('; ')}; `
     + 'the evaluation report is in details; an admin may force the promotion with a reason'),
+  // Canary rollouts (docs/guides/canary.md)
+  rolloutRunning: define('UMBRAL_ERR_ROLLOUT_RUNNING', { status: 409 }, (model: string, id: string, step: string) =>
+    `model '${model}' already has a rollout running (id ${id}, ${step}); see GET /admin/models/${model}/rollouts/current, or abort it first`),
+  rolloutNotFound: define('UMBRAL_ERR_ROLLOUT_NOT_FOUND', { status: 404 }, (model: string) =>
+    `model '${model}' has no rollout running; start one with POST /admin/models/${model}/rollouts`),
+  rolloutRefused: define('UMBRAL_ERR_ROLLOUT_REFUSED', { status: 409 }, (model: string, why: string) =>
+    `a rollout of model '${model}' cannot start: ${why}`),
   storeLocked: define('UMBRAL_ERR_STORE_LOCKED', { status: 500 }, (dir: string, holder: string) =>
     `the data directory ${dir} is in use by another umbral process (${holder}); stop it, or give this one another UMBRAL_DATA_DIR`),
   storeUnavailable: define('UMBRAL_ERR_STORE_UNAVAILABLE', { status: 503, retryable: true, exposed: true }, (detail: string) =>

@@ -55,6 +55,8 @@ import { adminFeedbackRoutes } from './routes/admin-feedback.js';
 import { adminPredictionsRoutes } from './routes/admin-predictions.js';
 import type { ShadowStats } from '../mlops/shadow/shadow-stats.js';
 import { adminShadowRoutes } from './routes/admin-shadow.js';
+import { adminRolloutsRoutes } from './routes/admin-rollouts.js';
+import type { Rollouts } from '../control/rollouts/rollouts.js';
 
 /** How often the HTTP server looks for connections past their header or request timeout. */
 const CONNECTIONS_CHECK_MS = 1_000;
@@ -92,6 +94,8 @@ export interface AppDeps {
   readonly shadow: ShadowStats;
   /** Evaluation datasets and reports (docs/guides/evaluation.md). */
   readonly evaluations: Evaluations;
+  /** Canary rollouts (docs/guides/canary.md). */
+  readonly rollouts: Rollouts;
   /** Filled with every route and the access it needs (the permission-matrix test reads it). */
   readonly routeTable?: RouteAccessEntry[];
 }
@@ -167,5 +171,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminAbReportRoutes, { quality: deps.quality });
   await app.register(adminPredictionsRoutes, { db: deps.db, registry: deps.registry });
   await app.register(adminShadowRoutes, { shadow: deps.shadow, host: deps.host, registry: deps.registry });
+  await app.register(adminRolloutsRoutes, { rollouts: deps.rollouts });
   return app;
 }

@@ -50,6 +50,7 @@ import { DriftMonitor } from '../mlops/drift/drift-monitor.js';
 import { openShadow } from '../mlops/shadow/open-shadow.js';
 import { driftCheckJob } from '../control/jobs/drift-check-job.js';
 import { predictionRetentionJob, qualityWindowJob } from '../control/jobs/monitoring-jobs.js';
+import { openRollouts } from '../control/rollouts/open-rollouts.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -207,10 +208,10 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   const llmObserver = registerLlmMetrics(metrics.registry, (model) => host.get(model) !== undefined);
   // Evaluations send their rows through the same data plane as clients' requests.
   const evaluations = new Evaluations({ db, registry: parts.registry, plane, limits: { ...config.evaluation, maxElements: config.limits.maxElements } });
+  const gate = new PromotionGate({ registry: parts.registry, evaluations, events: parts.notifications.sink });
   const admin = new ModelAdmin({
     registry: parts.registry, artifacts: parts.artifacts, host, sync: (model) => sync.syncModel(model), reload,
-    retainVersions: config.registry.retainVersions,
-    gate: new PromotionGate({ registry: parts.registry, evaluations, events: parts.notifications.sink }),
+    retainVersions: config.registry.retainVersions, gate,
     ...(config.backups.beforePromotion === '' ? {} : {
       backupBeforePromotion: promotionBackup({ dir: config.backups.beforePromotion, keep: config.backups.keep, source: { db, artifacts: parts.artifacts } }),
     }),
@@ -224,14 +225,20 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
   parts.jobs.register(driftCheckJob(drift));
   parts.jobs.register(qualityWindowJob(quality.monitor));
   parts.jobs.register(predictionRetentionJob(db, parts.registry));
+  // Canary rollouts: state in the database, one replica acting on each per tick (docs/guides/canary.md).
+  const rollouts = openRollouts({
+    db, registry: parts.registry, admin, gate, events: parts.notifications.sink, logger, metrics: metrics.registry, tickMs: config.rollouts.tickMs,
+    pending: predictionLog, abReport: quality.abReport, shadow: shadow.stats,
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp({
       ...parts, cache: parts.cache.cache, notifications: parts.notifications.admin, config, logger, plane, llm, llmObserver, admin, lifecycle, readiness, quality, drift,
-      evaluations, shadow: shadow.stats,
+      evaluations, shadow: shadow.stats, rollouts: rollouts.rollouts,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await rollouts.ticker.stop();
     loopDelay.close();
     await shadow.runner.close();
     await predictionLog.close();
@@ -246,6 +253,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     grpc = config.grpc.enabled ? await startGrpcServer({ config, logger, metrics, plane, readiness, access, llm, llmObserver }) : undefined;
   } catch (error) {
     // The caller releases the rest; the HTTP listener and the store's watch are this function's to close.
+    await rollouts.ticker.stop();
     await app.close();
     loopDelay.close();
     await shadow.runner.close();
@@ -253,6 +261,7 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     await store.stop();
     throw error;
   }
+  rollouts.ticker.start();
   logger.info({ url, ...(grpc ? { grpc: grpc.target } : {}), models: host.list().map((m) => m.plan.name), store: db.kind }, 'umbral is serving');
 
   let stopping: Promise<void> | undefined;
@@ -266,6 +275,8 @@ async function listen(config: Config, logger: Logger, parts: Parts): Promise<Run
     stopping = (async () => {
       logger.info({ reason, delayMs: config.server.shutdownDelayMs }, 'shutting down: readiness is off, requests are still served');
       lifecycle.beginShutdown();
+      // No rollout moves while the server goes: a tick under way finishes (its lease released) first.
+      await rollouts.ticker.stop();
       if (config.server.shutdownDelayMs > 0) {
         await new Promise<void>((resolve) => {
           const delay = setTimeout(resolve, config.server.shutdownDelayMs);

@@ -2,6 +2,7 @@ import { ACCESS_OPERATIONS, AUTH_OPERATIONS } from './access-operations.js';
 import { ADMIN_DRIFT_OPERATIONS } from './admin-drift-operations.js';
 import { ADMIN_EVALUATION_OPERATIONS } from './admin-evaluation-operations.js';
 import { ADMIN_SHADOW_OPERATIONS } from './admin-shadow-operations.js';
+import { ADMIN_ROLLOUT_OPERATIONS } from './admin-rollout-operations.js';
 import { ADMIN_MODELS_OPERATIONS } from './admin-models-operations.js';
 import { ADMIN_JOBS_OPERATIONS, JOBS_SCHEMAS } from './admin-jobs-operations.js';
 import { ADMIN_SCHEMAS } from './admin-schemas.js';
@@ -23,7 +24,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   ...KSERVE_OPERATIONS, ...OPENAI_OPERATIONS, ...ADMIN_MODELS_OPERATIONS, ...SERVING_OPERATIONS,
   ...ACCESS_OPERATIONS, ...AUTH_OPERATIONS, ...HEALTH_OPERATIONS, ...ADMIN_JOBS_OPERATIONS,
   ...NOTIFICATIONS_OPERATIONS, ...MONITORING_OPERATIONS, ...ADMIN_DRIFT_OPERATIONS, ...ADMIN_EVALUATION_OPERATIONS,
-  ...ADMIN_SHADOW_OPERATIONS,
+  ...ADMIN_SHADOW_OPERATIONS, ...ADMIN_ROLLOUT_OPERATIONS,
 };
 
 /** The key of a route in `OPERATIONS`. */

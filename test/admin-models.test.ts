@@ -69,11 +69,12 @@ describe('admin API: model registry', () => {
     assert.equal((await inferScale(server.url, '/v2/models/scale/infer', 3)).version, '1');
 
     const history = await getJson(`${admin}/scale/history`);
-    const actions = (history.body.entries as Array<{ action: string; subject: string | null; from: string | null; to: string | null }>);
+    const actions = (history.body.entries as Array<{ action: string; subject: string | null; from: string | null; to: string | null; detail?: { gate?: string } }>);
     // One entry per alias moved, newest first.
     const distinct = actions.map((e) => e.action).filter((action, i, all) => action !== all[i - 1]);
     assert.deepEqual(distinct.slice(0, 2), ['rollback', 'promote']);
-    assert.ok(actions.some((e) => e.action === 'promote' && e.subject === 'champion' && e.from === '1' && e.to === '2'));
+    // No promotion gate in the policy: the entry says the challenger went in unevaluated.
+    assert.ok(actions.some((e) => e.action === 'promote' && e.subject === 'champion' && e.from === '1' && e.to === '2' && e.detail?.gate === 'none'));
     assert.ok(actions.some((e) => e.action === 'rollback' && e.subject === 'champion' && e.from === '2' && e.to === '1'));
     assert.ok(actions.some((e) => e.action === 'alias.set' && e.to === '2'));
   });

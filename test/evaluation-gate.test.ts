@@ -151,9 +151,10 @@ for (const store of STORES) describe(`evaluation and the promotion gate (${store
     const forced = await admin(server, 'POST', `${M}/promote`, { force: true, reason: 'the labels are fixed downstream (INC-42)' });
     assert.equal(forced.status, 200, JSON.stringify(forced.body));
     assert.deepEqual(forced.body.aliases, { champion: worse, previous: 1 });
-    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; detail?: { reason?: string } }>;
+    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; subject: string | null; detail?: { reason?: string; gate?: string } }>;
     const gate = entries.find((e) => e.action.startsWith('gate.'));
     assert.deepEqual([gate?.action, gate?.detail?.reason], ['gate.forced', 'the labels are fixed downstream (INC-42)']);
+    assert.equal(entries.find((e) => e.action === 'promote' && e.subject === 'champion')?.detail?.gate, 'forced');
     await eventually(() => receiver.received.some((r) => (r.json as { details?: { forced?: boolean } }).details?.forced === true), 'the forced gate notification');
   });
 
@@ -162,9 +163,10 @@ for (const store of STORES) describe(`evaluation and the promotion gate (${store
     const passed = await admin(server, 'POST', `${M}/promote`);
     assert.equal(passed.status, 200, JSON.stringify(passed.body));
     assert.deepEqual(passed.body.aliases, { champion: good, previous: worse });
-    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; detail?: { verdict: { passed: boolean; metric: { challenger: number } } } }>;
+    const entries = (await admin(server, 'GET', `${M}/history?limit=5`)).body.entries as Array<{ action: string; subject: string | null; detail?: { gate?: string; verdict: { passed: boolean; metric: { challenger: number } } } }>;
     const gate = entries.find((e) => e.action.startsWith('gate.'));
     assert.equal(gate?.action, 'gate.passed');
+    assert.equal(entries.find((e) => e.action === 'promote' && e.subject === 'champion')?.detail?.gate, 'passed');
     const champion = (firstReport.versions as VersionReport[])[0];
     // The good challenger is the bundled model again: the numbers of version 1.
     assert.ok(Math.abs((gate?.detail?.verdict.metric.challenger ?? 0) - (champion?.metrics.f1_macro ?? -1)) < 1e-9);

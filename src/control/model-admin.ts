@@ -99,10 +99,12 @@ export class ModelAdmin {
   async promote(name: string, actor: Actor, options: { force?: Force; gateChecked?: boolean } = {}): Promise<void> {
     const model = await this.#model(name);
     const detail = await checkServingSignature(this.deps.registry, model, model.aliases[CHALLENGER], CHAMPION, options.force);
-    if (options.gateChecked !== true) await this.deps.gate?.enforce(name, actor, options);
+    // The audit entry says how the challenger got past the gate: `none` when the policy has none,
+    // so that a promotion nothing evaluated is visible in the history (a rollout judged it at its start).
+    const gate = options.gateChecked === true ? 'passed' : await this.deps.gate?.enforce(name, actor, options) ?? 'none';
     await this.#preload(name, model.aliases[CHALLENGER]);
     const backup = await this.deps.backupBeforePromotion?.(name);
-    await this.deps.registry.promote(name, actor, backup === undefined ? detail : { ...detail, backup });
+    await this.deps.registry.promote(name, actor, { ...detail, gate, ...(backup === undefined ? {} : { backup }) });
     await this.deps.sync(name);
   }
 

@@ -21,6 +21,9 @@ export interface PromoteOptions {
   readonly force?: Force;
 }
 
+/** How a promotion got past the gate, as its audit entry records it (`detail.gate`). */
+export type GateOutcome = 'none' | 'first' | 'passed' | 'forced';
+
 const MAX_REASON = 1000;
 
 /**
@@ -33,14 +36,18 @@ const MAX_REASON = 1000;
 export class PromotionGate {
   constructor(private readonly deps: PromotionGateDeps) {}
 
-  /** Resolves when the promotion may go ahead: no gate, nothing to compare, a pass, or forced. */
-  async enforce(model: string, actor: Actor, options: PromoteOptions = {}): Promise<void> {
+  /**
+   * Resolves when the promotion may go ahead, to how: `none` (the policy has no gate: the challenger
+   * was not evaluated), `first` (no champion to compare with), `passed`, or `forced` past a failure.
+   */
+  async enforce(model: string, actor: Actor, options: PromoteOptions = {}): Promise<GateOutcome> {
     if (options.force) checkReason(options.force.reason);
     const gate = await this.#section(model);
     const aliases = (await this.deps.registry.getModel(model))?.aliases ?? {};
     const [champion, challenger] = [aliases[CHAMPION], aliases[CHALLENGER]];
     // No challenger: the registry refuses (409); no champion yet: nothing to compare with.
-    if (!gate || challenger === undefined || champion === undefined || champion === challenger) return;
+    if (!gate) return 'none';
+    if (challenger === undefined || champion === undefined || champion === challenger) return 'first';
     const { verdict, report } = await this.#judge(model, gate, champion, challenger, actor);
     const forced = !verdict.passed && options.force !== undefined;
     const action = verdict.passed ? 'gate.passed' : forced ? 'gate.forced' : 'gate.failed';
@@ -48,7 +55,7 @@ export class PromotionGate {
     await this.deps.registry.recordDecision(model, actor, {
       action, subject: CHALLENGER, from: champion, to: challenger, detail: { verdict, ...reason, report: report ?? null },
     });
-    if (verdict.passed) return;
+    if (verdict.passed) return 'passed';
     this.deps.events.emit({
       type: 'gate.failed', model, version: String(challenger),
       summary: forced
@@ -57,6 +64,7 @@ export class PromotionGate {
       details: { forced, actor, champion, challenger, reasons: verdict.reasons, ...reason, ...(verdict.metric ? { metric: verdict.metric } : {}), reportId: report?.id ?? null },
     });
     if (!forced) throw withDetails(Errors.gateFailed(model, challenger, [...verdict.reasons]), { verdict, report: report ?? null });
+    return 'forced';
   }
 
   /**

@@ -6,6 +6,7 @@ import { isRemoteKind, REMOTE_BACKEND_KINDS, type BackendKind, type RemoteBacken
 import { parsePolicy, type ModelPolicy, type PolicyDocument } from '../model/policy.js';
 import { resilienceSchema } from '../resilience/resilience-config.js';
 import { shadowTargetProblems, type RegisteredVersions } from './check-shadow-target.js';
+import { trafficTargetProblems } from './check-traffic.js';
 
 /** The endpoint sections' full schemas (the policy schema itself only knows them as mappings). */
 const ENDPOINT_SCHEMAS: Readonly<Record<RemoteBackendKind, z.ZodType>> = { kserve: kserveDescriptorSchema, openai: openaiDescriptorSchema };
@@ -39,6 +40,7 @@ export function checkPolicy(document: unknown, backend: BackendKind | undefined,
   if (policy.traffic?.shadow !== undefined && backend === 'openai') {
     problems.push('traffic.shadow: only for tensor models (an openai model\'s calls are not mirrored)');
   } else if (registered) problems.push(...shadowTargetProblems(policy, registered));
+  if (registered) problems.push(...trafficTargetProblems(policy, registered));
   if (problems.length > 0) throw Errors.policyInvalid(problems);
   return { document: document as PolicyDocument, policy };
 }

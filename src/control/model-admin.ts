@@ -14,7 +14,6 @@ import { plannedVersion } from './build-plan.js';
 import { checkPolicy } from './check-policy.js';
 import type { RegisteredVersions } from './check-shadow-target.js';
 import type { PromotionGate } from './promotion-gate.js';
-import { checkTrafficTargets } from './check-traffic.js';
 import { registerVersion } from './register-version.js';
 import { checkServingSignature, type Force } from './signature-check.js';
 import { championEndpoint, makeEndpointChampion, type Endpoint } from './remote-endpoint.js';
@@ -141,11 +140,9 @@ export class ModelAdmin {
    */
   async setPolicy(name: string, document: unknown, actor: Actor, expectedRevision?: number): Promise<PolicyView> {
     const backend = await this.#backendOf(name);
-    const registered = await this.#registered(name);
-    const checked = checkPolicy(document, backend, registered);
+    const checked = checkPolicy(document, backend, await this.#registered(name));
     const gate = checked.policy.promotion && this.deps.gate ? await this.deps.gate.problems(name, checked.policy.promotion) : [];
     if (gate.length > 0) throw Errors.policyInvalid(gate);
-    if (checked.policy.traffic?.split) checkTrafficTargets(name, checked.policy.traffic, registered);
     if (backend !== undefined && isRemoteKind(backend)) await this.#followEndpoint(name, backend, checked.document, actor);
     const record = await this.deps.registry.setPolicy(name, checked.document, actor, expectedRevision === undefined ? {} : { expectedRevision });
     await this.deps.sync(name);

@@ -2,24 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry as MetricsRegistry } from 'prom-client';
-import type { EventSink } from '../../mlops/events/umbral-event.js';
 import type { PendingPredictions } from '../../mlops/feedback/feedback-service.js';
 import { registerRolloutMetrics } from '../../observability/rollout-metrics.js';
-import type { Registry } from '../../registry/registry.js';
 import type { Database } from '../../store/database.js';
-import type { ModelAdmin } from '../model-admin.js';
-import type { PromotionGate } from '../promotion-gate.js';
 import type { GuardSources } from './guard-inputs.js';
 import { RolloutStore } from './rollout-store.js';
 import { RolloutTicker } from './rollout-ticker.js';
-import { Rollouts } from './rollouts.js';
+import { Rollouts, type RolloutsDeps } from './rollouts.js';
 
-export interface OpenRolloutsOptions extends Omit<GuardSources, 'db'> {
+export interface OpenRolloutsOptions extends Omit<GuardSources, 'db'>, Pick<RolloutsDeps, 'registry' | 'admin' | 'gate' | 'events'> {
   readonly db: Database;
-  readonly registry: Pick<Registry, 'getModel'>;
-  readonly admin: Pick<ModelAdmin, 'policy' | 'patchPolicy' | 'promote'>;
-  readonly gate?: Pick<PromotionGate, 'enforce'>;
-  readonly events: EventSink;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
   /** `rollouts.tickMs`. */
